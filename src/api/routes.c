@@ -1,0 +1,51 @@
+/*
+** The JSON API's routes: method, path, the roles admitted (everyone else is
+** refused with 403), flags, handler and allowed query parameters.  This table
+** is the single source of truth for access by role; `safehub routes` prints
+** it, docs/openapi.yaml is checked against it, and the role-matrix test
+** drives every entry with every role.
+*/
+#include "api/api.h"
+
+#define CASE_CREATORS                                                                          \
+  (R(ROLE_REFERRER) | R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | \
+   R(ROLE_MANAGER) | R(ROLE_DIRECTOR))
+#define CASE_EDITORS                                                                           \
+  (R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | R(ROLE_MANAGER) | \
+   R(ROLE_DIRECTOR))
+#define ADMIN R(ROLE_ADMIN)
+
+static const char *const Q_SEARCH[] = {"q", NULL};
+static const char *const Q_AUDIT[] = {"subject", "limit", NULL};
+
+const struct route api_routes[] = {
+    {"GET", "/healthz", 0, ROUTE_PUBLIC | ROUTE_NO_AUDIT_READ, api_healthz, NULL, "Liveness check"},
+    {"GET", "/metrics", 0, ROUTE_PUBLIC | ROUTE_NO_AUDIT_READ, api_metrics, NULL, "Prometheus metrics"},
+    {"POST", "/api/v1/session", 0, ROUTE_PUBLIC | ROUTE_JSON, api_session_create, NULL, "Sign in"},
+    {"GET", "/api/v1/session", ROLES_ALL, ROUTE_SECOND_FACTOR, api_session_get, NULL, "The signed-in user"},
+    {"DELETE", "/api/v1/session", ROLES_ALL, ROUTE_SECOND_FACTOR, api_session_delete, NULL, "Sign out"},
+    {"POST", "/api/v1/session/second-factor", ROLES_ALL, ROUTE_SECOND_FACTOR | ROUTE_JSON,
+     api_session_second_factor, NULL, "Complete sign-in with a TOTP code"},
+    {"POST", "/api/v1/account/second-factor", ROLES_ALL, ROUTE_SECOND_FACTOR, api_totp_enrol, NULL,
+     "Start enrolling an authenticator app"},
+    {"POST", "/api/v1/account/second-factor/confirm", ROLES_ALL, ROUTE_SECOND_FACTOR | ROUTE_JSON,
+     api_totp_confirm, NULL, "Confirm the authenticator with a code"},
+    {"POST", "/api/v1/account/password", ROLES_ALL, ROUTE_JSON, api_password_change, NULL,
+     "Change your own password"},
+    {"GET", "/api/v1/agencies", ADMIN, 0, api_agencies_list, NULL, "List agencies"},
+    {"POST", "/api/v1/agencies", ADMIN, ROUTE_JSON, api_agencies_create, NULL, "Add an agency"},
+    {"GET", "/api/v1/users", ADMIN, 0, api_users_list, NULL, "List users"},
+    {"POST", "/api/v1/users", ADMIN, ROUTE_JSON, api_users_create, NULL, "Add a user"},
+    {"PATCH", "/api/v1/users/{id}", ADMIN, ROUTE_JSON, api_users_update, NULL,
+     "Change a user; disable; reset password or second factor"},
+    {"GET", "/api/v1/tokens", ADMIN, 0, api_tokens_list, NULL, "List API tokens"},
+    {"POST", "/api/v1/tokens", ADMIN, ROUTE_JSON, api_tokens_create, NULL, "Create an API token"},
+    {"DELETE", "/api/v1/tokens/{id}", ADMIN, 0, api_tokens_revoke, NULL, "Revoke an API token"},
+    {"POST", "/api/v1/children", CASE_CREATORS, ROUTE_JSON, api_children_create, NULL, "Record a child"},
+    {"GET", "/api/v1/children", ROLES_CASE, 0, api_children_search, Q_SEARCH, "Search children"},
+    {"GET", "/api/v1/children/{id}", ROLES_CASE, 0, api_children_get, NULL, "A child's record"},
+    {"PATCH", "/api/v1/children/{id}", CASE_EDITORS, ROUTE_JSON, api_children_update, NULL,
+     "Change a child's record"},
+    {"GET", "/api/v1/audit", ROLES_AUDIT_READERS, 0, api_audit_list, Q_AUDIT, "Who saw and changed a record"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};

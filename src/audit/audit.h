@@ -1,0 +1,82 @@
+/*
+** The tamper-evident audit log.
+**
+** Every entry is chained: hash = BLAKE2b-256 over a domain tag, the entry's
+** sequence number, the previous entry's hash and the entry's fields, each
+** length-prefixed (audit_hash.c).  Editing, deleting or reordering any entry
+** breaks every later hash.  Signed checkpoints (Ed25519, with a key kept in a
+** file outside the database) bind a sequence number to its hash, so cutting
+** entries off the end is detected too (audit_key.c, audit_verify.c).
+**
+** Exactly one writer extends the chain at a time: appends happen inside a
+** write transaction holding db_lock_audit() (SQLite's BEGIN IMMEDIATE lock,
+** PostgreSQL's advisory lock), or the chain would fork.
+**
+** Two ways in:
+**   audit_append_tx()  inside the caller's own write transaction, so a change
+**                      and its audit entry commit together or not at all;
+**   audit_submit()     for reads and refusals: queued to the writer thread,
+**                      which commits entries from many requests in one
+**                      transaction and then calls each request back, so that
+**                      a read is durably audited before its response leaves.
+*/
+#ifndef SAFEHUB_AUDIT_AUDIT_H
+#define SAFEHUB_AUDIT_AUDIT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sodium.h>
+#include "store/store.h"
+
+#define AUDIT_HASH_BYTES 32
+
+/* Pure chain arithmetic (audit_hash.c). */
+void audit_hash_row(int64_t seq, const uint8_t prev[AUDIT_HASH_BYTES], const struct audit_row *r,
+                    uint8_t out[AUDIT_HASH_BYTES]);
+void audit_checkpoint_message(int64_t seq, const uint8_t hash[AUDIT_HASH_BYTES], int64_t at,
+                              uint8_t out[56]);
+
+/* Building entries. */
+struct audit_row *audit_row_new(const char *actor_id, const char *actor, const char *role,
+                                const char *agency, const char *action, const char *object_type,
+                                const char *object_id, const char *outcome, const char *purpose,
+                                const char *ip, json_t *details);
+void audit_rows_free(struct audit_row **rows, int n);
+
+/* Appending inside the caller's write transaction (audit_log.c). */
+int audit_append_tx(struct db *db, struct audit_row **rows, int n);
+
+/* The batching writer thread (audit_writer.c). */
+struct audit_writer;
+typedef void (*audit_done_fn)(void *arg, bool ok);
+struct audit_key;
+int audit_writer_start(const char *dsn, int batch_max, int checkpoint_interval, struct audit_key *key,
+                       const char *checkpoint_file, struct audit_writer **out, char *err, size_t errlen);
+void audit_writer_stop(struct audit_writer *w);
+void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg);
+bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n);
+void audit_writer_stats(struct audit_writer *w, uint64_t *queued, uint64_t *batches, uint64_t *entries,
+                        uint64_t *failures);
+
+/* Checkpoint keys (audit_key.c). */
+struct audit_key {
+  uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+  uint8_t sk[crypto_sign_SECRETKEYBYTES];
+  bool has_secret;
+};
+int audit_key_create(const char *path, char *err, size_t errlen);
+int audit_key_load(const char *path, struct audit_key *key, char *err, size_t errlen);
+void audit_key_wipe(struct audit_key *key);
+int audit_checkpoint_now(struct db *db, const struct audit_key *key, const char *file, int64_t *seq_out);
+
+/* Verification (audit_verify.c). */
+struct audit_verify_result {
+  int64_t entries;
+  int64_t checkpoints;
+  int64_t first_bad_seq; /* 0 when all is well */
+  char reason[256];
+};
+int audit_verify(struct db *db, const struct audit_key *key, const char *checkpoint_file,
+                 struct audit_verify_result *res);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+** safehub serve [--listen HOST:PORT]: the web application and API.
+**
+** Start-up refuses to serve a database whose schema is behind this binary, or
+** without the audit key: a Safehub that cannot sign its audit checkpoints must
+** not show anyone a record.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "http/accesslog.h"
+#include "http/assets.h"
+#include "http/metrics.h"
+#include "store/store.h"
+#include "util/log.h"
+
+static int serve_opt(struct cli *c, int opt, const char *val, void *arg) {
+  (void)arg;
+  char err[256];
+  if (opt == 'l') {
+    if (config_set(&c->cfg, "listen", val, err, sizeof err) != 0) return EXIT_USAGE;
+    return EXIT_OK;
+  }
+  return EXIT_USAGE;
+}
+
+int cmd_serve(int argc, char **argv) {
+  static const struct option opts[] = {{"listen", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+  struct cli c;
+  int rc = cli_parse(&c, "serve", argc, argv, NULL, opts, serve_opt, NULL, "[--listen HOST:PORT]");
+  if (rc != EXIT_OK) {
+    cli_close(&c);
+    return rc;
+  }
+  struct config *cfg = &c.cfg;
+  struct app *app = &c.app;
+  app->cfg = cfg;
+  char err[512];
+  /* Check the schema on a short-lived connection first. */
+  struct db *probe = NULL;
+  if (db_open(cfg->db, false, &probe, err, sizeof err) != 0) {
+    cli_error("serve", "%s", err);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  int version = 0;
+  store_schema_version(probe, &version);
+  db_close(probe);
+  if (version != store_latest_schema_version()) {
+    cli_error("serve", "the database schema is at version %d but this Safehub needs %d: run 'safehub init'", version,
+              store_latest_schema_version());
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  if (audit_key_load(cfg->audit_key_file, &app->audit_key, err, sizeof err) != 0 || !app->audit_key.has_secret) {
+    cli_error("serve", "audit key: %s (run 'safehub init', or set audit_key_file)", err);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  if (db_pool_new(cfg->db, cfg->db_pool_size, &app->pool, err, sizeof err) != 0) {
+    cli_error("serve", "%s", err);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  if (audit_writer_start(cfg->db, cfg->audit_batch_max, cfg->audit_checkpoint_interval, &app->audit_key,
+                         cfg->audit_checkpoint_file, &app->audit, err, sizeof err) != 0) {
+    cli_error("serve", "audit writer: %s", err);
+    db_pool_free(app->pool);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  app->assets = assets_load(cfg->assets_dir, err, sizeof err);
+  if (!app->assets) log_warn("assets: %s; pages will be unstyled (run 'make')", err);
+  app->metrics = metrics_new(router_count());
+  app->access_log = accesslog_open(cfg->access_log, err, sizeof err);
+  if (!app->access_log && strcmp(cfg->access_log, "off") != 0) {
+    cli_error("serve", "access log: %s", err);
+    rc = EXIT_RUNTIME;
+  }
+  app->secure_cookies = (cfg->tls_cert[0] != '\0') || strncmp(cfg->public_url, "https://", 8) == 0;
+  sem_init(&app->hash_slots, 0, (unsigned)cfg->password_hash_concurrency);
+  if (rc == EXIT_OK) rc = server_run(app) == 0 ? EXIT_OK : EXIT_RUNTIME;
+  audit_writer_stop(app->audit);
+  db_pool_free(app->pool);
+  assets_free(app->assets);
+  metrics_free(app->metrics);
+  accesslog_close(app->access_log);
+  audit_key_wipe(&app->audit_key);
+  sem_destroy(&app->hash_slots);
+  config_free(cfg);
+  return rc;
+}

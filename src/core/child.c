@@ -1,0 +1,230 @@
+/*
+** The child record: allowlist, validation, normalisation and search keys
+** (see child.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/child.h"
+#include "core/codes.h"
+#include "core/validate.h"
+#include "util/text.h"
+#include "util/timeutil.h"
+
+/* Oldest age at which a record is still a child's (care leavers to 25). */
+#define MAX_AGE_YEARS 25
+
+static bool check_dob(json_t *v, char *why, size_t n) {
+  int64_t days;
+  if (!date_parse(json_string_value(v), &days)) {
+    snprintf(why, n, "must be a real date written YYYY-MM-DD");
+    return false;
+  }
+  int64_t today = london_today(time_now());
+  if (days > today) {
+    snprintf(why, n, "must not be in the future");
+    return false;
+  }
+  if (age_in_years(days, today) > MAX_AGE_YEARS) {
+    snprintf(why, n, "must be the date of birth of someone aged %d or under", MAX_AGE_YEARS);
+    return false;
+  }
+  return true;
+}
+
+static bool check_past_date(json_t *v, char *why, size_t n) {
+  int64_t days;
+  if (!date_parse(json_string_value(v), &days)) {
+    snprintf(why, n, "must be a real date written YYYY-MM-DD");
+    return false;
+  }
+  if (days > london_today(time_now())) {
+    snprintf(why, n, "must not be in the future");
+    return false;
+  }
+  return true;
+}
+
+static bool check_code(const struct code *list, const char *what, json_t *v, char *why, size_t n) {
+  if (code_valid(list, json_string_value(v))) return true;
+  snprintf(why, n, "must be %s", what);
+  return false;
+}
+
+static bool check_gender(json_t *v, char *why, size_t n) {
+  return check_code(GENDERS, "one of female, male, other, not_known", v, why, n);
+}
+
+static bool check_ethnicity(json_t *v, char *why, size_t n) {
+  return check_code(ETHNICITY_CODES,
+                    "a children's census ethnicity code, NOBT if not yet obtained or REFU if refused",
+                    v, why, n);
+}
+
+static bool check_legal_status(json_t *v, char *why, size_t n) {
+  return check_code(LEGAL_STATUSES, "an SSDA903 legal status code (for example C2 or V2)", v, why, n);
+}
+
+static bool check_placement_type(json_t *v, char *why, size_t n) {
+  return check_code(PLACEMENT_TYPES, "an SSDA903 placement type code (for example U4 or K2)", v, why, n);
+}
+
+static bool check_postcode(json_t *v, char *why, size_t n) {
+  char pc[16];
+  if (postcode_normalise(json_string_value(v), pc, sizeof pc)) return true;
+  snprintf(why, n, "must be a UK postcode, for example S60 1AE");
+  return false;
+}
+
+static bool check_nhs(json_t *v, char *why, size_t n) {
+  char nhs[11];
+  if (nhs_number_normalise(json_string_value(v), nhs)) return true;
+  snprintf(why, n, "must be a 10-digit NHS number with a valid check digit");
+  return false;
+}
+
+static const struct field_spec PLACEMENT_FIELDS[] = {
+    {"legal_status", F_STRING, F_NULLABLE, 4, check_legal_status, NULL},
+    {"type", F_STRING, F_NULLABLE, 4, check_placement_type, NULL},
+    {"start_date", F_STRING, F_NULLABLE, 10, check_past_date, NULL},
+    {"placing_authority", F_STRING, F_NULLABLE, 120, NULL, NULL},
+    {"host_authority", F_STRING, F_NULLABLE, 120, NULL, NULL},
+    {"out_of_area", F_BOOL, F_NULLABLE, 0, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+static const struct field_spec CHILD_FIELDS[] = {
+    {"first_name", F_STRING, F_REQUIRED, 100, NULL, NULL},
+    {"last_name", F_STRING, F_REQUIRED, 100, NULL, NULL},
+    {"aliases", F_STRINGS, 0, 20, NULL, NULL},
+    {"date_of_birth", F_STRING, F_NULLABLE, 10, check_dob, NULL},
+    {"gender", F_STRING, 0, 16, check_gender, NULL},
+    {"ethnicity", F_STRING, F_REQUIRED, 4, check_ethnicity, NULL},
+    {"address", F_STRING, F_NULLABLE | F_MULTILINE, 500, NULL, NULL},
+    {"postcode", F_STRING, F_NULLABLE, 10, check_postcode, NULL},
+    {"nhs_number", F_STRING, F_NULLABLE, 14, check_nhs, NULL},
+    {"school", F_STRING, F_NULLABLE, 200, NULL, NULL},
+    {"looked_after", F_BOOL, 0, 0, NULL, NULL},
+    {"placement", F_OBJECT, F_NULLABLE, 0, NULL, PLACEMENT_FIELDS},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+static void trim_field(json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  if (!json_is_string(v)) return;
+  char *t = text_trim_dup(json_string_value(v));
+  json_object_set_new(o, k, json_string(t));
+  free(t);
+}
+
+/*
+** Checks a child record (or with PARTIAL, the fields of an update) and
+** normalises it in place: names trimmed, postcode upper-cased and spaced, NHS
+** number reduced to its digits, blank optional text turned into null.
+** Returns true when valid; otherwise ERRS names each bad field.
+*/
+bool child_validate(json_t *child, bool partial, int64_t today, struct field_errors *errs) {
+  (void)today;
+  if (!fields_check(child, CHILD_FIELDS, NULL, partial, errs)) return false;
+  trim_field(child, "first_name");
+  trim_field(child, "last_name");
+  static const char *const optional_text[] = {"address", "school", "postcode", "nhs_number", NULL};
+  for (const char *const *k = optional_text; *k; k++) {
+    json_t *v = json_object_get(child, *k);
+    if (json_is_string(v) && text_is_blank(json_string_value(v))) json_object_set_new(child, *k, json_null());
+    else trim_field(child, *k);
+  }
+  json_t *pc = json_object_get(child, "postcode");
+  if (json_is_string(pc)) {
+    char norm[16];
+    postcode_normalise(json_string_value(pc), norm, sizeof norm);
+    json_object_set_new(child, "postcode", json_string(norm));
+  }
+  json_t *nhs = json_object_get(child, "nhs_number");
+  if (json_is_string(nhs)) {
+    char digits[11];
+    nhs_number_normalise(json_string_value(nhs), digits);
+    json_object_set_new(child, "nhs_number", json_string(digits));
+  }
+  json_t *aliases = json_object_get(child, "aliases");
+  if (json_is_array(aliases)) {
+    json_t *clean = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(aliases, i, a) {
+      char *t = text_trim_dup(json_string_value(a));
+      json_array_append_new(clean, json_string(t));
+      free(t);
+    }
+    json_object_set_new(child, "aliases", clean);
+  }
+  json_t *pl = json_object_get(child, "placement");
+  json_t *la = json_object_get(child, "looked_after");
+  if (json_is_object(pl) && json_is_false(la)) {
+    ferr_add(errs, "placement", "is only recorded for a looked-after child (set looked_after to true)");
+    return false;
+  }
+  return true;
+}
+
+static int add_key(struct search_key *keys, int n, int max, const char *kind, const char *key) {
+  if (n >= max || !key[0]) return n;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(keys[i].kind, kind) && !strcmp(keys[i].key, key)) return n;
+  }
+  snprintf(keys[n].kind, sizeof keys[n].kind, "%s", kind);
+  snprintf(keys[n].key, sizeof keys[n].key, "%s", key);
+  return n + 1;
+}
+
+static int add_name_tokens(struct search_key *keys, int n, int max, const char *name) {
+  if (!name) return n;
+  char tokens[8][64];
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s", name);
+  for (char *p = copy; *p; p++) {
+    if (*p == '-' || *p == '\'') *p = ' ';
+  }
+  int t = text_split_tokens(copy, tokens, 8);
+  char whole[64];
+  /* The whole name folded too, so "O'Brien" finds "obrien" as well as "brien". */
+  text_fold_key(name, whole, sizeof whole);
+  n = add_key(keys, n, max, "n", whole);
+  for (int i = 0; i < t; i++) {
+    char key[64];
+    text_fold_key(tokens[i], key, sizeof key);
+    n = add_key(keys, n, max, "n", key);
+  }
+  return n;
+}
+
+/* Fills KEYS with the child's search keys; returns how many (at most MAX). */
+int child_search_keys(json_t *child, struct search_key *keys, int max) {
+  int n = 0;
+  n = add_name_tokens(keys, n, max, json_string_value(json_object_get(child, "first_name")));
+  n = add_name_tokens(keys, n, max, json_string_value(json_object_get(child, "last_name")));
+  size_t i;
+  json_t *a;
+  json_array_foreach(json_object_get(child, "aliases"), i, a) {
+    n = add_name_tokens(keys, n, max, json_string_value(a));
+  }
+  const char *dob = json_string_value(json_object_get(child, "date_of_birth"));
+  if (dob) n = add_key(keys, n, max, "d", dob);
+  const char *pc = json_string_value(json_object_get(child, "postcode"));
+  if (pc) {
+    char key[64];
+    text_fold_key(pc, key, sizeof key);
+    n = add_key(keys, n, max, "p", key);
+  }
+  const char *nhs = json_string_value(json_object_get(child, "nhs_number"));
+  if (nhs) n = add_key(keys, n, max, "h", nhs);
+  return n;
+}
+
+/* "First Last" into OUT; returns OUT. */
+const char *child_display_name(json_t *child, char *out, size_t outcap) {
+  const char *f = json_string_value(json_object_get(child, "first_name"));
+  const char *l = json_string_value(json_object_get(child, "last_name"));
+  snprintf(out, outcap, "%s %s", f ? f : "", l ? l : "");
+  return out;
+}

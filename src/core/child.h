@@ -1,0 +1,21 @@
+/*
+** The child record: validation and normalisation of the fields the contract
+** names, and the search keys derived from them.  Pure: no I/O.
+*/
+#ifndef SAFEHUB_CORE_CHILD_H
+#define SAFEHUB_CORE_CHILD_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "core/fields.h"
+
+struct search_key {
+  char kind[2]; /* "n" name token, "d" date of birth, "p" postcode, "h" NHS number */
+  char key[64];
+};
+
+bool child_validate(json_t *child, bool partial, int64_t today, struct field_errors *errs);
+int child_search_keys(json_t *child, struct search_key *keys, int max);
+const char *child_display_name(json_t *child, char *out, size_t outcap);
+
+#endif

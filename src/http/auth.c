@@ -1,0 +1,235 @@
+/*
+** Authentication of requests: session cookies and bearer tokens, CSRF and
+** same-origin checks, starting and ending sessions, and the password check
+** with its throttling.
+**
+** Session ids and tokens are 32 random bytes; only their BLAKE2b hashes are
+** stored, so the sessions table is useless to whoever copies it.  Secrets are
+** compared with sodium_memcmp.  A session expires after session_idle_timeout
+** without use or session_absolute_timeout after sign-in, whichever is first.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include "core/password.h"
+#include "http/app.h"
+#include "http/auth.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "util/codec.h"
+#include "util/timeutil.h"
+
+/* Sessions are touched at most this often, to keep reads from writing. */
+#define TOUCH_EVERY 60
+
+/* Hex BLAKE2b-256 of SECRET into OUT[65]. */
+void auth_hash_secret(const char *secret, char out[65]) {
+  uint8_t h[32];
+  crypto_generichash(h, sizeof h, (const uint8_t *)secret, strlen(secret), NULL, 0);
+  hex_encode(h, sizeof h, out);
+}
+
+/* The session cookie's name: the __Host- prefix needs Secure, so only then. */
+const char *auth_cookie_name(const struct app *app) {
+  return app->secure_cookies ? "__Host-safehub" : "safehub_session";
+}
+
+static int load_principal(struct req *r, const char *user_id) {
+  int rc = store_principal_for_user(req_db(r), user_id, &r->who);
+  if (rc == DB_ROW) return AUTH_OK;
+  memset(&r->who, 0, sizeof r->who);
+  return rc == DB_DONE ? AUTH_BAD : AUTH_ERROR;
+}
+
+static int from_session(struct req *r, const char *cookie) {
+  struct db *db = req_db(r);
+  if (!db) return AUTH_ERROR;
+  char hash[65];
+  auth_hash_secret(cookie, hash);
+  struct session s;
+  int rc = store_session_get(db, hash, &s);
+  if (rc == DB_DONE) return AUTH_BAD;
+  if (rc != DB_ROW) return AUTH_ERROR;
+  int64_t now = time_now();
+  const struct config *cfg = r->app->cfg;
+  if (now - s.last_seen_at > cfg->session_idle_timeout || now - s.created_at > cfg->session_absolute_timeout) {
+    store_session_delete(db, hash);
+    return AUTH_EXPIRED;
+  }
+  rc = load_principal(r, s.user_id);
+  if (rc != AUTH_OK) return rc;
+  r->who.kind = AUTH_SESSION;
+  snprintf(r->who.session_hash, sizeof r->who.session_hash, "%s", hash);
+  snprintf(r->who.csrf_token, sizeof r->who.csrf_token, "%s", s.csrf_token);
+  snprintf(r->who.stage, sizeof r->who.stage, "%s", s.stage);
+  if (now - s.last_seen_at >= TOUCH_EVERY) store_session_touch(db, hash, now);
+  return AUTH_OK;
+}
+
+static int from_token(struct req *r, const char *token) {
+  struct db *db = req_db(r);
+  if (!db) return AUTH_ERROR;
+  char hash[65];
+  auth_hash_secret(token, hash);
+  struct api_token t;
+  int rc = store_token_by_hash(db, hash, &t);
+  if (rc == DB_DONE) return AUTH_BAD;
+  if (rc != DB_ROW) return AUTH_ERROR;
+  if (t.revoked_at) return AUTH_BAD;
+  rc = load_principal(r, t.user_id);
+  if (rc != AUTH_OK) return rc;
+  r->who.kind = AUTH_TOKEN;
+  snprintf(r->who.token_id, sizeof r->who.token_id, "%s", t.id);
+  snprintf(r->who.stage, sizeof r->who.stage, "full");
+  int64_t now = time_now();
+  if (now - t.last_used_at >= TOUCH_EVERY) store_token_touch(db, t.id, now);
+  return AUTH_OK;
+}
+
+/*
+** Works out who is calling from the Authorization header (bearer token) or
+** the session cookie.  Returns AUTH_OK with r->who filled, AUTH_NONE_GIVEN when no
+** credentials came, AUTH_BAD/AUTH_EXPIRED when they did not hold, or
+** AUTH_ERROR when the database failed.
+*/
+int auth_authenticate(struct req *r) {
+  memset(&r->who, 0, sizeof r->who);
+  const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (authz) {
+    if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz + 7) < 20 || strlen(authz + 7) > 200)
+      return AUTH_BAD;
+    return from_token(r, authz + 7);
+  }
+  const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, auth_cookie_name(r->app));
+  if (!cookie || !*cookie) return AUTH_NONE_GIVEN;
+  if (strlen(cookie) > 100) return AUTH_BAD;
+  return from_session(r, cookie);
+}
+
+/* True when TOKEN equals the session's CSRF token (constant time). */
+bool auth_csrf_ok(const struct req *r, const char *token) {
+  if (!token) return false;
+  size_t n = strlen(r->who.csrf_token);
+  return n > 0 && strlen(token) == n && sodium_memcmp(token, r->who.csrf_token, n) == 0;
+}
+
+/*
+** Refuses cross-site requests: Sec-Fetch-Site must be same-origin or none
+** when sent, and Origin must name this host when sent.  Browsers send at least
+** one on every unsafe request, so a forged form post from elsewhere fails here
+** even before its missing CSRF token is noticed.
+*/
+bool auth_same_origin(struct req *r) {
+  const char *site = req_header(r, "Sec-Fetch-Site");
+  if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) return false;
+  const char *origin = req_header(r, "Origin");
+  if (!origin || strcmp(origin, "null") == 0) return origin == NULL;
+  const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+  if (!host) return false;
+  const char *p = strstr(origin, "://");
+  if (!p) return false;
+  return strcmp(p + 3, host) == 0;
+}
+
+static void set_session_cookie(struct req *r, const char *value, int max_age) {
+  char cookie[256];
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%d",
+           auth_cookie_name(r->app), value, r->app->secure_cookies ? "; Secure" : "", max_age);
+  resp_set_cookie(r, cookie);
+}
+
+/*
+** Starts a new session for USER_ID at STAGE ("full", "totp" or "enrol"),
+** ending any session the request came with (the id always changes at sign-in
+** and at each step up, so a planted id is worthless).  Fills r->who and sets
+** the cookie.  Returns DB_OK or an error.
+*/
+int auth_start_session(struct req *r, const char *user_id, const char *stage) {
+  struct db *db = req_db(r);
+  if (!db) return DB_ERROR;
+  if (r->who.kind == AUTH_SESSION && r->who.session_hash[0]) store_session_delete(db, r->who.session_hash);
+  uint8_t raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char *id = base64url_encode(raw, sizeof raw);
+  sodium_memzero(raw, sizeof raw);
+  struct session s = {0};
+  auth_hash_secret(id, s.id_hash);
+  snprintf(s.user_id, sizeof s.user_id, "%s", user_id);
+  randombytes_buf(raw, sizeof raw);
+  char *csrf = base64url_encode(raw, sizeof raw);
+  snprintf(s.csrf_token, sizeof s.csrf_token, "%s", csrf);
+  free(csrf);
+  snprintf(s.stage, sizeof s.stage, "%s", stage);
+  s.created_at = s.last_seen_at = time_now();
+  int rc = store_session_insert(db, &s);
+  if (rc == DB_OK) rc = load_principal(r, user_id) == AUTH_OK ? DB_OK : DB_ERROR;
+  if (rc == DB_OK) {
+    r->who.kind = AUTH_SESSION;
+    snprintf(r->who.session_hash, sizeof r->who.session_hash, "%s", s.id_hash);
+    snprintf(r->who.csrf_token, sizeof r->who.csrf_token, "%s", s.csrf_token);
+    snprintf(r->who.stage, sizeof r->who.stage, "%s", stage);
+    set_session_cookie(r, id, r->app->cfg->session_absolute_timeout);
+  }
+  sodium_memzero(id, strlen(id));
+  free(id);
+  return rc;
+}
+
+/* Ends the request's session (if any) and clears the cookie. */
+int auth_end_session(struct req *r) {
+  int rc = DB_OK;
+  if (r->who.kind == AUTH_SESSION && r->who.session_hash[0]) {
+    rc = store_session_delete(req_db(r), r->who.session_hash);
+  }
+  set_session_cookie(r, "", 0);
+  return rc;
+}
+
+/*
+** Checks USERNAME and PASSWORD with throttling, at most
+** password_hash_concurrency hashes at once.  Fills *U for a known user.
+** Returns LOGIN_OK, LOGIN_BAD (unknown user or wrong password, told apart to
+** nobody), LOGIN_LOCKED (with *RETRY_AFTER seconds), LOGIN_DISABLED or
+** LOGIN_ERROR.  Records the failure count on the user.
+*/
+int auth_check_password(struct req *r, const char *username, const char *password, struct user *u,
+                        int64_t *retry_after) {
+  struct db *db = req_db(r);
+  if (!db) return LOGIN_ERROR;
+  int rc = store_user_by_username(db, username, u);
+  if (rc < 0) return LOGIN_ERROR;
+  int64_t now = time_now();
+  if (rc == DB_DONE) {
+    sem_wait(&r->app->hash_slots);
+    password_dummy_verify(password);
+    sem_post(&r->app->hash_slots);
+    return LOGIN_BAD;
+  }
+  if (u->locked_until > now) {
+    *retry_after = u->locked_until - now;
+    return LOGIN_LOCKED;
+  }
+  sem_wait(&r->app->hash_slots);
+  bool ok = password_verify(u->password_hash, password);
+  bool rehash = ok && password_needs_rehash(u->password_hash);
+  char fresh[crypto_pwhash_STRBYTES];
+  if (rehash && password_hash(password, fresh, sizeof fresh) != 0) rehash = false;
+  sem_post(&r->app->hash_slots);
+  if (!ok) {
+    const struct config *cfg = r->app->cfg;
+    int failed = u->failed_logins + 1;
+    int64_t lock = password_lock_seconds(failed, cfg->login_max_failures, cfg->lockout_seconds);
+    if (store_user_login_failed(db, u->id, failed, lock ? now + lock : 0, now) != DB_OK) return LOGIN_ERROR;
+    if (lock) {
+      *retry_after = lock;
+      return LOGIN_LOCKED;
+    }
+    return LOGIN_BAD;
+  }
+  if (u->disabled) return LOGIN_DISABLED;
+  if (store_user_login_ok(db, u->id, now) != DB_OK) return LOGIN_ERROR;
+  if (rehash) store_user_set_password(db, u->id, fresh, now);
+  return LOGIN_OK;
+}

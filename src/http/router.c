@@ -1,0 +1,78 @@
+/*
+** Routing: the API and web route tables joined into one index, and matching
+** of a method and path against patterns with {param} segments.  A parameter
+** must be a plausible id (letters, digits, '_' and '-') so that nothing odd
+** reaches a handler through the path.
+*/
+#include <string.h>
+#include "http/http.h"
+#include "util/codec.h"
+
+static int count_routes(const struct route *t) {
+  int n = 0;
+  while (t[n].method) n++;
+  return n;
+}
+
+/* Total number of routes, API first then web. */
+int router_count(void) { return count_routes(api_routes) + count_routes(web_routes); }
+
+/* Route INDEX (0 .. router_count()-1). */
+const struct route *router_at(int index) {
+  int na = count_routes(api_routes);
+  if (index < na) return &api_routes[index];
+  return &web_routes[index - na];
+}
+
+/*
+** True when PATH matches PATTERN segment by segment; captured {param}
+** segments go to PARAMS in order.
+*/
+bool router_path_matches(const char *pattern, const char *path, char params[][PARAM_MAX], int *nparams) {
+  *nparams = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p == '{') {
+      const char *pe = strchr(p, '}');
+      const char *se = strchr(s, '/');
+      if (!pe) return false;
+      size_t len = se ? (size_t)(se - s) : strlen(s);
+      if (len == 0 || len >= PARAM_MAX || *nparams >= ROUTE_MAX_PARAMS) return false;
+      memcpy(params[*nparams], s, len);
+      params[*nparams][len] = '\0';
+      if (!ids_plausible(params[*nparams])) return false;
+      (*nparams)++;
+      p = pe + 1;
+      s += len;
+      continue;
+    }
+    if (*p != *s) return false;
+    p++;
+    s++;
+  }
+  return *p == '\0' && *s == '\0';
+}
+
+/*
+** The route for METHOD and PATH, or NULL.  When the path matches some route
+** but not with this method, *METHOD_MISMATCH is set (for 405).  HEAD is
+** served by GET routes.
+*/
+const struct route *router_match(const char *method, const char *path, char params[][PARAM_MAX],
+                                 int *nparams, int *index, bool *method_mismatch) {
+  *method_mismatch = false;
+  const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+  int n = router_count();
+  for (int i = 0; i < n; i++) {
+    const struct route *rt = router_at(i);
+    if (!router_path_matches(rt->pattern, path, params, nparams)) continue;
+    if (strcmp(rt->method, m) != 0) {
+      *method_mismatch = true;
+      continue;
+    }
+    *index = i;
+    return rt;
+  }
+  *nparams = 0;
+  return NULL;
+}

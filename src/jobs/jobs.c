@@ -1,0 +1,46 @@
+/*
+** Periodic jobs (see jobs.h).  Each job runs on the main thread with its own
+** pooled connection, so a slow job delays only the next tick, never a request.
+*/
+#include <stdlib.h>
+#include "http/app.h"
+#include "jobs/jobs.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+#define SESSION_PURGE_EVERY 300
+
+struct jobs {
+  struct app *app;
+  int64_t next_purge;
+};
+
+struct jobs *jobs_new(struct app *app) {
+  struct jobs *j = xcalloc(1, sizeof *j);
+  j->app = app;
+  j->next_purge = time_now();
+  return j;
+}
+
+static void purge_sessions(struct jobs *j, int64_t now) {
+  struct db *db = db_pool_get(j->app->pool);
+  if (!db) return;
+  const struct config *cfg = j->app->cfg;
+  if (store_session_purge(db, now - cfg->session_idle_timeout, now - cfg->session_absolute_timeout) != DB_OK) {
+    log_error("sessions: purge failed: %s", db_error(db));
+  }
+  db_pool_put(j->app->pool, db);
+}
+
+/* Runs whatever is due. */
+void jobs_tick(struct jobs *j) {
+  int64_t now = time_now();
+  if (now >= j->next_purge) {
+    purge_sessions(j, now);
+    j->next_purge = now + SESSION_PURGE_EVERY;
+  }
+}
+
+void jobs_free(struct jobs *j) { free(j); }

@@ -1,0 +1,224 @@
+/*
+** Child record operations (see store.h).  The record is carried as the
+** validated JSON object of the API; this file maps it to columns and keeps
+** the child_search keys in step with it.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "core/child.h"
+#include "store/store.h"
+#include "store/store_util.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+#define CHILD_COLS                                                                             \
+  "id, first_name, last_name, aliases, date_of_birth, gender, ethnicity, address, postcode, "   \
+  "nhs_number, school, looked_after, placement, created_at, created_by, updated_at, version"
+
+DB_QUERY(Q_INSERT, "INSERT INTO children (" CHILD_COLS ") VALUES "
+                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1)");
+DB_QUERY(Q_GET, "SELECT " CHILD_COLS " FROM children WHERE id = $1");
+DB_QUERY(Q_UPDATE, "UPDATE children SET first_name = $2, last_name = $3, aliases = $4, "
+                   "date_of_birth = $5, gender = $6, ethnicity = $7, address = $8, postcode = $9, "
+                   "nhs_number = $10, school = $11, looked_after = $12, placement = $13, "
+                   "updated_at = $14, version = version + 1 WHERE id = $1 AND version = $15");
+DB_QUERY(Q_KEYS_DELETE, "DELETE FROM child_search WHERE child_id = $1");
+DB_QUERY(Q_KEY_INSERT, "INSERT INTO child_search (child_id, kind, key) VALUES ($1, $2, $3) "
+                       "ON CONFLICT DO NOTHING");
+DB_QUERY(Q_KEY_EQ, "SELECT DISTINCT child_id FROM child_search WHERE kind = $1 AND key = $2 "
+                   "ORDER BY child_id LIMIT $3");
+DB_QUERY(Q_KEY_RANGE, "SELECT DISTINCT child_id FROM child_search WHERE kind = $1 AND key >= $2 "
+                      "AND key < $3 ORDER BY child_id LIMIT $4");
+DB_QUERY(Q_INVOLVED, "SELECT 1 FROM child_involvement WHERE child_id = $1 AND agency_id = $2");
+DB_QUERY(Q_INVOLVE, "INSERT INTO child_involvement (child_id, agency_id, reason, since) "
+                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING");
+DB_QUERY(Q_COUNT, "SELECT COUNT(*) FROM children");
+
+static const char *str(json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Binds the record's fields to parameters 2..13 of an insert or update. */
+static void bind_fields(struct db_stmt *st, json_t *c) {
+  json_t *al = json_object_get(c, "aliases");
+  char *aliases = json_is_array(al) ? json_dumps(al, JSON_COMPACT) : NULL;
+  json_t *pl = json_object_get(c, "placement");
+  char *placement = json_is_object(pl) ? json_dumps(pl, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  db_bind_text(st, 2, str(c, "first_name"));
+  db_bind_text(st, 3, str(c, "last_name"));
+  db_bind_text(st, 4, aliases ? aliases : "[]");
+  db_bind_text(st, 5, str(c, "date_of_birth"));
+  db_bind_text(st, 6, str(c, "gender") ? str(c, "gender") : "not_known");
+  db_bind_text(st, 7, str(c, "ethnicity"));
+  db_bind_text(st, 8, str(c, "address"));
+  db_bind_text(st, 9, str(c, "postcode"));
+  db_bind_text(st, 10, str(c, "nhs_number"));
+  db_bind_text(st, 11, str(c, "school"));
+  db_bind_bool(st, 12, json_is_true(json_object_get(c, "looked_after")));
+  db_bind_text(st, 13, placement);
+  free(aliases);
+  free(placement);
+}
+
+static int write_keys(struct db *db, const char *id, json_t *child) {
+  struct search_key keys[64];
+  int n = child_search_keys(child, keys, 64);
+  struct db_stmt *st = db_prepare(db, &Q_KEYS_DELETE);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  st = db_prepare(db, &Q_KEY_INSERT);
+  if (!st) return DB_ERROR;
+  for (int i = 0; i < n; i++) {
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, keys[i].kind);
+    db_bind_text(st, 3, keys[i].key);
+    rc = db_run(st);
+    if (rc != DB_OK) return rc;
+  }
+  return DB_OK;
+}
+
+/* Inserts a validated child under ID with its search keys.  Call inside a write transaction. */
+int store_child_insert(struct db *db, const char *id, json_t *child, const char *created_by, int64_t now) {
+  struct db_stmt *st = db_prepare(db, &Q_INSERT);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  bind_fields(st, child);
+  db_bind_int(st, 14, now);
+  db_bind_text(st, 15, created_by);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  return write_keys(db, id, child);
+}
+
+/*
+** Reads child ID as the API's JSON object (new reference in *OUT).
+** DB_ROW when found, DB_DONE when not.
+*/
+int store_child_get(struct db *db, const char *id, json_t **out) {
+  struct db_stmt *st = db_prepare(db, &Q_GET);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    json_t *o = json_object();
+    json_set_col(o, "id", st, 0);
+    json_set_col(o, "first_name", st, 1);
+    json_set_col(o, "last_name", st, 2);
+    json_t *aliases = json_loads(db_text(st, 3) ? db_text(st, 3) : "[]", 0, NULL);
+    json_object_set_new(o, "aliases", json_is_array(aliases) ? aliases : json_array());
+    if (aliases && !json_is_array(aliases)) json_decref(aliases);
+    json_set_col(o, "date_of_birth", st, 4);
+    json_set_col(o, "gender", st, 5);
+    json_set_col(o, "ethnicity", st, 6);
+    json_set_col(o, "address", st, 7);
+    json_set_col(o, "postcode", st, 8);
+    json_set_col(o, "nhs_number", st, 9);
+    json_set_col(o, "school", st, 10);
+    json_object_set_new(o, "looked_after", json_boolean(db_int(st, 11)));
+    const char *pl = db_text(st, 12);
+    json_t *placement = pl ? json_loads(pl, 0, NULL) : NULL;
+    json_object_set_new(o, "placement", placement ? placement : json_null());
+    char at[ISO_TIME_LEN];
+    time_format_iso(db_int(st, 13), at);
+    json_object_set_new(o, "created_at", json_string(at));
+    time_format_iso(db_int(st, 15), at);
+    json_object_set_new(o, "updated_at", json_string(at));
+    json_object_set_new(o, "version", json_integer(db_int(st, 16)));
+    *out = o;
+  }
+  db_reset(st);
+  return rc;
+}
+
+/*
+** Writes the whole validated record over child ID if its version is still
+** EXPECTED_VERSION.  DB_OK, DB_DONE when the version moved on (a conflict),
+** or an error.  Call inside a write transaction.
+*/
+int store_child_update(struct db *db, const char *id, json_t *child, int expected_version, int64_t now) {
+  struct db_stmt *st = db_prepare(db, &Q_UPDATE);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  bind_fields(st, child);
+  db_bind_int(st, 14, now);
+  db_bind_int(st, 15, expected_version);
+  int rc = db_step(st);
+  int64_t n = db_changes(st);
+  db_reset(st);
+  if (rc < 0) return rc;
+  if (n != 1) return DB_DONE;
+  return write_keys(db, id, child);
+}
+
+/*
+** Child ids having a search key of KIND equal to LO (HI NULL) or in [LO, HI).
+** At most LIMIT ids, in id order, in a new array *IDS of *N strings; free
+** with store_free_ids.
+*/
+int store_child_search_key(struct db *db, const char *kind, const char *lo, const char *hi, int limit,
+                           char ***ids, int *n) {
+  struct db_stmt *st = db_prepare(db, hi ? &Q_KEY_RANGE : &Q_KEY_EQ);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, kind);
+  db_bind_text(st, 2, lo);
+  if (hi) {
+    db_bind_text(st, 3, hi);
+    db_bind_int(st, 4, limit);
+  } else {
+    db_bind_int(st, 3, limit);
+  }
+  char **out = xcalloc((size_t)limit + 1, sizeof *out);
+  int count = 0, rc;
+  while ((rc = db_step(st)) == DB_ROW && count < limit) out[count++] = db_text_dup(st, 0);
+  db_reset(st);
+  if (rc < 0) {
+    store_free_ids(out, count);
+    return rc;
+  }
+  *ids = out;
+  *n = count;
+  return DB_OK;
+}
+
+void store_free_ids(char **ids, int n) {
+  if (!ids) return;
+  for (int i = 0; i < n; i++) free(ids[i]);
+  free(ids);
+}
+
+/* Sets *YES when AGENCY_ID is involved with CHILD_ID. */
+int store_child_involved(struct db *db, const char *child_id, const char *agency_id, bool *yes) {
+  struct db_stmt *st = db_prepare(db, &Q_INVOLVED);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, child_id);
+  db_bind_text(st, 2, agency_id);
+  int rc = db_step(st);
+  *yes = rc == DB_ROW;
+  db_reset(st);
+  return rc < 0 ? rc : DB_OK;
+}
+
+/* Records that AGENCY_ID is involved with CHILD_ID (kept if already so). */
+int store_child_involve(struct db *db, const char *child_id, const char *agency_id, const char *reason,
+                        int64_t now) {
+  struct db_stmt *st = db_prepare(db, &Q_INVOLVE);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, child_id);
+  db_bind_text(st, 2, agency_id);
+  db_bind_text(st, 3, reason);
+  db_bind_int(st, 4, now);
+  return db_run(st);
+}
+
+int store_child_count(struct db *db, int64_t *n) {
+  struct db_stmt *st = db_prepare(db, &Q_COUNT);
+  if (!st) return DB_ERROR;
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, 0);
+  db_reset(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
