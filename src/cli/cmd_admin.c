@@ -67,7 +67,8 @@ static int agency_add(int argc, char **argv) {
     struct field_errors errs;
     ferr_init(&errs);
     json_t *out = NULL;
-    rc = finish(&c, svc_agency_create(&c.req, f.obj, &errs, &out), &errs, out, "id");
+    int s = svc_agency_create(&c.req, f.obj, &errs, &out);
+    rc = finish(&c, s, &errs, out, "id");
     ferr_free(&errs);
   }
   json_decref(f.obj);
@@ -96,7 +97,8 @@ static int user_add(int argc, char **argv) {
     struct field_errors errs;
     ferr_init(&errs);
     json_t *out = NULL;
-    rc = finish(&c, svc_user_create(&c.req, f.obj, &errs, &out), &errs, out, "id");
+    int s = svc_user_create(&c.req, f.obj, &errs, &out);
+    rc = finish(&c, s, &errs, out, "id");
     ferr_free(&errs);
   }
   json_decref(f.obj);
@@ -115,7 +117,8 @@ static int token_create(int argc, char **argv) {
     struct field_errors errs;
     ferr_init(&errs);
     json_t *out = NULL;
-    rc = finish(&c, svc_token_create(&c.req, f.obj, &errs, &out), &errs, out, "token");
+    int s = svc_token_create(&c.req, f.obj, &errs, &out);
+    rc = finish(&c, s, &errs, out, "token");
     ferr_free(&errs);
   }
   json_decref(f.obj);

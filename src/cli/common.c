@@ -128,6 +128,10 @@ int cli_open(struct cli *c, bool create) {
     cli_error(c->name, "cannot create the folder for %s: %s", c->cfg.db, strerror(errno));
     return EXIT_RUNTIME;
   }
+  if (create && (mkdir_parents(c->cfg.audit_key_file) != 0 || mkdir_parents(c->cfg.audit_checkpoint_file) != 0)) {
+    cli_error(c->name, "cannot create the folder for the audit key: %s", strerror(errno));
+    return EXIT_RUNTIME;
+  }
   if (db_open(c->cfg.db, create, &c->db, err, sizeof err) != 0) {
     cli_error(c->name, "%s", err);
     return EXIT_RUNTIME;
