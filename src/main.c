@@ -4,6 +4,7 @@
 */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include "cli/cli.h"
 
@@ -23,6 +24,8 @@ static const struct command COMMANDS[] = {
     {"audit", cmd_audit, "audit verify: check the whole audit chain"},
     {"backup", cmd_backup, "backup --to FILE: a consistent online copy"},
     {"routes", cmd_routes, "routes [--json]: every route and the roles it admits"},
+    {"link", cmd_link, "link --input A.csv [--input B.csv] --output PAIRS.csv: record linkage of person files"},
+    {"synth", cmd_synth, "synth --records N --seed S --output FILE --truth FILE: synthetic people with known truth"},
     {NULL, NULL, NULL},
 };
 
@@ -34,6 +37,8 @@ static int usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+  /* Databases, backups, keys and logs hold personal data or secrets: private by default. */
+  umask(077);
   if (sodium_init() < 0) {
     fprintf(stderr, "safehub: startup: libsodium could not initialise\n");
     return EXIT_RUNTIME;
@@ -41,7 +46,10 @@ int main(int argc, char **argv) {
   if (argc < 2) return usage(stderr);
   if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) return usage(stdout);
   for (const struct command *c = COMMANDS; c->name; c++) {
-    if (!strcmp(argv[1], c->name)) return c->fn(argc - 1, argv + 1);
+    if (!strcmp(argv[1], c->name)) {
+      int rc = c->fn(argc - 1, argv + 1);
+      return rc == EXIT_HELP ? EXIT_OK : rc;
+    }
   }
   fprintf(stderr, "safehub: %s: unknown command\n", argv[1]);
   return usage(stderr);

@@ -32,6 +32,7 @@ bool api_answer_failure(struct req *r, int rc, struct field_errors *errs) {
     }
     return true;
   case SVC_FORBIDDEN: resp_error(r, 403, "forbidden", "You may not do this."); return true;
+  case SVC_LOCKED: resp_error(r, 429, "too_many_attempts", "Too many failed attempts. Try again later."); return true;
   default: resp_db_error(r); return true;
   }
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "audit/audit.h"
 #include "util/codec.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 
 /*
@@ -58,6 +59,7 @@ int audit_key_create(const char *path, char *err, size_t errlen) {
   return 0;
 }
 
+/* Reads the first line of PATH into BUF without its line ending; 0, or -1 with ERR. */
 static int read_line(const char *path, char *buf, size_t n, char *err, size_t errlen) {
   FILE *f = fopen(path, "r");
   if (!f) {
@@ -100,6 +102,7 @@ bad:
   return -1;
 }
 
+/* Zeroes the key, secret and public halves alike. */
 void audit_key_wipe(struct audit_key *key) { sodium_memzero(key, sizeof *key); }
 
 /*
@@ -140,14 +143,20 @@ int audit_checkpoint_now(struct db *db, const struct audit_key *key, const char 
     return rc;
   }
   if (file && *file) {
+    /* The checkpoint is committed either way; a copy that could not be kept
+       off the database is said loudly, since that copy is what catches a
+       wholesale rewrite of the table. */
     int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (fd >= 0) {
+    if (fd < 0) {
+      log_error("audit: checkpoint %lld not written to %s: %s", (long long)seq, file, strerror(errno));
+    } else {
       char line[512];
       int n = snprintf(line, sizeof line, "%lld %s %lld %s %s\n", (long long)seq, hash_hex, (long long)at,
                        pk_hex, sig_hex);
       ssize_t w = write(fd, line, (size_t)n);
-      (void)w;
-      fsync(fd);
+      if (w != n || fsync(fd) != 0) {
+        log_error("audit: checkpoint %lld not fully written to %s: %s", (long long)seq, file, strerror(errno));
+      }
       close(fd);
     }
   }

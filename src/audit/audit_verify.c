@@ -27,12 +27,21 @@ struct state {
   struct audit_verify_result *res;
 };
 
+/*
+** Records a failure at entry SEQ unless one at the same or an earlier entry is
+** already recorded, so that the report names the first bad entry whatever
+** order the checks ran in (checkpoints are read before the chain).  A SEQ
+** below 1 (a checkpoint line claiming entry 0) counts as entry 1: it must
+** never look like the 0 of "all is well".
+*/
 static void fail(struct audit_verify_result *res, int64_t seq, const char *why, const char *detail) {
-  if (res->first_bad_seq) return;
+  if (seq < 1) seq = 1;
+  if (res->first_bad_seq && res->first_bad_seq <= seq) return;
   res->first_bad_seq = seq;
   snprintf(res->reason, sizeof res->reason, "%s%s%s", why, detail ? " " : "", detail ? detail : "");
 }
 
+/* The checkpoint recorded for entry SEQ, or NULL. */
 static struct cp *find_cp(struct state *s, int64_t seq) {
   for (int i = 0; i < s->ncps; i++) {
     if (s->cps[i].seq == seq) return &s->cps[i];
@@ -40,6 +49,11 @@ static struct cp *find_cp(struct state *s, int64_t seq) {
   return NULL;
 }
 
+/*
+** Checks one entry in sequence: no gap, the previous-hash link, its own
+** hash, and any checkpoint at it.  Returns 1 to stop the scan at the first
+** bad entry.
+*/
 static int on_row(const struct audit_row *r, void *arg) {
   struct state *s = arg;
   struct audit_verify_result *res = s->res;
@@ -77,6 +91,11 @@ static int on_row(const struct audit_row *r, void *arg) {
   return 0;
 }
 
+/*
+** Records a checkpoint from the database or the file, merging the two
+** copies of one seq.  Returns NULL when the copies disagree, the key is not
+** the trusted one, or the signature does not verify.
+*/
 static struct cp *add_cp(struct state *s, int64_t seq, const char *hash_hex, int64_t at, const char *pk_hex,
                          const char *sig_hex, const struct audit_key *key, bool from_file) {
   struct cp *c = find_cp(s, seq);
@@ -142,12 +161,13 @@ int audit_verify(struct db *db, const struct audit_key *key, const char *checkpo
     free(s.cps);
     return rc;
   }
-  for (int i = 0; i < s.ncps && !res->first_bad_seq; i++) {
+  /* Every checkpoint is looked at even after a failure: fail() keeps the earliest entry. */
+  for (int i = 0; i < s.ncps; i++) {
     struct cp *c = &s.cps[i];
     if (!c->seen && c->seq >= s.expect) {
       fail(res, s.expect, "log cut short: a signed checkpoint covers entries that are no longer there", NULL);
     }
-    if (c->in_file && !c->in_db && !res->first_bad_seq) {
+    if (c->in_file && !c->in_db) {
       fail(res, c->seq, "checkpoint at this entry is in the off-host file but missing from the database", NULL);
     }
   }

@@ -13,6 +13,8 @@
 #include "http/http.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3 };
+/* Returned by cli_parse after printing --help to stdout; main() exits 0 for it. */
+#define EXIT_HELP 100
 
 /* What a command has to hand once its options are read (common.c). */
 struct cli {
@@ -42,5 +44,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

@@ -5,6 +5,8 @@
 ** without the audit key: a Safehub that cannot sign its audit checkpoints must
 ** not show anyone a record.
 */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "http/accesslog.h"
 #include "http/assets.h"
 #include "http/metrics.h"
+#include "http/throttle.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -33,6 +36,17 @@ int cmd_serve(int argc, char **argv) {
     cli_close(&c);
     return rc;
   }
+  /*
+  ** Block SIGTERM and SIGINT before any thread starts (the audit writer and
+  ** the pool start below), so every thread inherits the mask and only
+  ** server_run's sigtimedwait takes them.  A thread without the mask would
+  ** receive them with their default action and kill the process mid-request.
+  */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
   struct config *cfg = &c.cfg;
   struct app *app = &c.app;
   app->cfg = cfg;
@@ -74,13 +88,18 @@ int cmd_serve(int argc, char **argv) {
   if (!app->assets) log_warn("assets: %s; pages will be unstyled (run 'make')", err);
   app->metrics = metrics_new(router_count());
   app->access_log = accesslog_open(cfg->access_log, err, sizeof err);
-  if (!app->access_log && strcmp(cfg->access_log, "off") != 0) {
+  if (!app->access_log && cfg->access_log[0] && strcmp(cfg->access_log, "off") != 0) {
     cli_error("serve", "access log: %s", err);
     rc = EXIT_RUNTIME;
   }
   app->secure_cookies = (cfg->tls_cert[0] != '\0') || strncmp(cfg->public_url, "https://", 8) == 0;
   sem_init(&app->hash_slots, 0, (unsigned)cfg->password_hash_concurrency);
-  if (rc == EXIT_OK) rc = server_run(app) == 0 ? EXIT_OK : EXIT_RUNTIME;
+  app->unknown_names = throttle_new();
+  if (rc == EXIT_OK) {
+    /* server_run answers 2 for a listen address that is not HOST:PORT: a usage error, not a run-time one. */
+    int s = server_run(app);
+    rc = s == 0 ? EXIT_OK : s == 2 ? EXIT_USAGE : EXIT_RUNTIME;
+  }
   audit_writer_stop(app->audit);
   db_pool_free(app->pool);
   assets_free(app->assets);
@@ -88,6 +107,7 @@ int cmd_serve(int argc, char **argv) {
   accesslog_close(app->access_log);
   audit_key_wipe(&app->audit_key);
   sem_destroy(&app->hash_slots);
+  throttle_free(app->unknown_names);
   config_free(cfg);
   return rc;
 }

@@ -4,6 +4,7 @@
 ** flags), opening the database, and an operator context so that commands go
 ** through the same validated, audited use cases as the web and the API.
 */
+#include <assert.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -51,7 +52,10 @@ int cli_parse(struct cli *c, const char *name, int argc, char **argv, const char
   config_defaults(&c->cfg);
   struct option all[32];
   int n = 0;
-  for (const struct option *o = longopts; o && o->name && n < 28; o++) all[n++] = *o;
+  for (const struct option *o = longopts; o && o->name; o++) {
+    assert(n < 28); /* a command declaring more options than this table holds is a programming error */
+    all[n++] = *o;
+  }
   all[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
   all[n++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
   all[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
@@ -68,7 +72,10 @@ int cli_parse(struct cli *c, const char *name, int argc, char **argv, const char
   while ((opt = getopt_long(argc, argv, shortopts ? shortopts : "", all, NULL)) != -1) {
     if (opt == OPT_DB) db_flag = optarg;
     else if (opt == OPT_CONFIG) config_file = optarg;
-    else if (opt == OPT_HELP) return cli_usage(name, usage);
+    else if (opt == OPT_HELP) {
+      printf("usage: safehub %s %s\n       common options: --db DSN  --config FILE\n", name, usage);
+      return EXIT_HELP;
+    }
     else if (opt == '?' || opt == ':') {
       if (optopt) cli_error(name, "option -%c is unknown or needs a value", optopt);
       else cli_error(name, "option %s is unknown or needs a value", argv[optind - 1]);
@@ -77,6 +84,9 @@ int cli_parse(struct cli *c, const char *name, int argc, char **argv, const char
       pending[np].opt = opt;
       pending[np].val = optarg;
       np++;
+    } else {
+      cli_error(name, "too many options");
+      return cli_usage(name, usage);
     }
   }
   if (optind < argc) {

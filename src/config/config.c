@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "access/roles.h"
 #include "config/config.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -66,9 +67,12 @@ static const struct setting settings[] = {
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
+/* How many settings there are. */
 size_t config_setting_count(void) { return NSETTINGS; }
+/* The name of setting I (0 .. count-1), or NULL past the end. */
 const char *config_setting_name(size_t i) { return i < NSETTINGS ? settings[i].name : NULL; }
 
+/* The setting called NAME, or NULL. */
 static const struct setting *find(const char *name) {
   for (size_t i = 0; i < NSETTINGS; i++) {
     if (strcmp(settings[i].name, name) == 0) return &settings[i];
@@ -76,11 +80,40 @@ static const struct setting *find(const char *name) {
   return NULL;
 }
 
+/*
+** Checks that every item of a totp_roles list names a role: a misspelt role
+** would otherwise quietly drop the second factor for the role it meant.
+** Returns 0, or -1 with ERR naming the first unknown item.
+*/
+static int check_role_list(const char *name, const char *list, char *err, size_t errlen) {
+  const char *p = list;
+  while (*p) {
+    while (*p == ' ' || *p == ',') p++;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ') e++;
+    if (e > p) {
+      char item[64];
+      enum role r;
+      snprintf(item, sizeof item, "%.*s", (int)(e - p), p);
+      if ((size_t)(e - p) >= sizeof item || !role_parse(item, &r)) {
+        snprintf(err, errlen, "%s: '%s' is not a role", name, item);
+        return -1;
+      }
+    }
+    p = e;
+  }
+  return 0;
+}
+
+/* Validates VALUE for setting S and stores it in C; -1 with ERR when it is not acceptable. */
 static int apply(struct config *c, const struct setting *s, const char *value, char *err,
                  size_t errlen) {
   char *base = (char *)c;
   switch (s->kind) {
   case K_STR: {
+    if (s->offset == offsetof(struct config, totp_roles) && check_role_list(s->name, value, err, errlen) != 0) {
+      return -1;
+    }
     char **slot = (char **)(void *)(base + s->offset);
     free(*slot);
     *slot = xstrdup(value);
@@ -198,6 +231,7 @@ int config_load_env(struct config *c, char *err, size_t errlen) {
   return 0;
 }
 
+/* Frees every string setting; C may be filled again with config_defaults. */
 void config_free(struct config *c) {
   for (size_t i = 0; i < NSETTINGS; i++) {
     if (settings[i].kind == K_STR) {

@@ -14,13 +14,22 @@
 /* Oldest age at which a record is still a child's (care leavers to 25). */
 #define MAX_AGE_YEARS 25
 
+/*
+** The day child_validate judges dates against (its TODAY argument).  Field
+** checks take no context, so it reaches them through this thread-local;
+** using the caller's day rather than the clock keeps one request's checks on
+** one day and lets tests name the day.
+*/
+static _Thread_local int64_t validate_today;
+
+/* A real date of birth, not in the future, of someone aged MAX_AGE_YEARS or under. */
 static bool check_dob(json_t *v, char *why, size_t n) {
   int64_t days;
   if (!date_parse(json_string_value(v), &days)) {
     snprintf(why, n, "must be a real date written YYYY-MM-DD");
     return false;
   }
-  int64_t today = london_today(time_now());
+  int64_t today = validate_today;
   if (days > today) {
     snprintf(why, n, "must not be in the future");
     return false;
@@ -32,52 +41,62 @@ static bool check_dob(json_t *v, char *why, size_t n) {
   return true;
 }
 
+/* A real date no later than today. */
 static bool check_past_date(json_t *v, char *why, size_t n) {
   int64_t days;
   if (!date_parse(json_string_value(v), &days)) {
     snprintf(why, n, "must be a real date written YYYY-MM-DD");
     return false;
   }
-  if (days > london_today(time_now())) {
+  if (days > validate_today) {
     snprintf(why, n, "must not be in the future");
     return false;
   }
   return true;
 }
 
+/* A code from LIST; otherwise WHY says it must be WHAT. */
 static bool check_code(const struct code *list, const char *what, json_t *v, char *why, size_t n) {
   if (code_valid(list, json_string_value(v))) return true;
   snprintf(why, n, "must be %s", what);
   return false;
 }
 
+/* One of the gender codes. */
 static bool check_gender(json_t *v, char *why, size_t n) {
   return check_code(GENDERS, "one of female, male, other, not_known", v, why, n);
 }
 
+/* A census ethnicity code, NOBT or REFU: never empty (the field is required). */
 static bool check_ethnicity(json_t *v, char *why, size_t n) {
   return check_code(ETHNICITY_CODES,
                     "a children's census ethnicity code, NOBT if not yet obtained or REFU if refused",
                     v, why, n);
 }
 
+/* An SSDA903 legal status. */
 static bool check_legal_status(json_t *v, char *why, size_t n) {
   return check_code(LEGAL_STATUSES, "an SSDA903 legal status code (for example C2 or V2)", v, why, n);
 }
 
+/* An SSDA903 placement type. */
 static bool check_placement_type(json_t *v, char *why, size_t n) {
   return check_code(PLACEMENT_TYPES, "an SSDA903 placement type code (for example U4 or K2)", v, why, n);
 }
 
+/* A UK postcode; blank is allowed here because child_validate turns it into null. */
 static bool check_postcode(json_t *v, char *why, size_t n) {
   char pc[16];
+  if (text_is_blank(json_string_value(v))) return true;
   if (postcode_normalise(json_string_value(v), pc, sizeof pc)) return true;
   snprintf(why, n, "must be a UK postcode, for example S60 1AE");
   return false;
 }
 
+/* An NHS number with a valid check digit; blank is allowed (it becomes null). */
 static bool check_nhs(json_t *v, char *why, size_t n) {
   char nhs[11];
+  if (text_is_blank(json_string_value(v))) return true;
   if (nhs_number_normalise(json_string_value(v), nhs)) return true;
   snprintf(why, n, "must be a 10-digit NHS number with a valid check digit");
   return false;
@@ -109,6 +128,7 @@ static const struct field_spec CHILD_FIELDS[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
+/* Replaces string field K of O by its trimmed copy (other types are left alone). */
 static void trim_field(json_t *o, const char *k) {
   json_t *v = json_object_get(o, k);
   if (!json_is_string(v)) return;
@@ -121,10 +141,11 @@ static void trim_field(json_t *o, const char *k) {
 ** Checks a child record (or with PARTIAL, the fields of an update) and
 ** normalises it in place: names trimmed, postcode upper-cased and spaced, NHS
 ** number reduced to its digits, blank optional text turned into null.
-** Returns true when valid; otherwise ERRS names each bad field.
+** Dates are judged against TODAY (days since the epoch, London's calendar
+** day).  Returns true when valid; otherwise ERRS names each bad field.
 */
 bool child_validate(json_t *child, bool partial, int64_t today, struct field_errors *errs) {
-  (void)today;
+  validate_today = today;
   if (!fields_check(child, CHILD_FIELDS, NULL, partial, errs)) return false;
   trim_field(child, "first_name");
   trim_field(child, "last_name");
@@ -158,15 +179,18 @@ bool child_validate(json_t *child, bool partial, int64_t today, struct field_err
     }
     json_object_set_new(child, "aliases", clean);
   }
+  /* A whole record without looked_after is not looked after; an update that
+     leaves looked_after out is judged by the caller against the stored record. */
   json_t *pl = json_object_get(child, "placement");
   json_t *la = json_object_get(child, "looked_after");
-  if (json_is_object(pl) && json_is_false(la)) {
+  if (json_is_object(pl) && (partial ? json_is_false(la) : !json_is_true(la))) {
     ferr_add(errs, "placement", "is only recorded for a looked-after child (set looked_after to true)");
     return false;
   }
   return true;
 }
 
+/* Adds KIND:KEY to the N keys unless empty, present already, or MAX is reached; returns the new count. */
 static int add_key(struct search_key *keys, int n, int max, const char *kind, const char *key) {
   if (n >= max || !key[0]) return n;
   for (int i = 0; i < n; i++) {
@@ -177,6 +201,7 @@ static int add_key(struct search_key *keys, int n, int max, const char *kind, co
   return n + 1;
 }
 
+/* Adds the folded keys of NAME: the whole name and each part split at spaces, hyphens and apostrophes. */
 static int add_name_tokens(struct search_key *keys, int n, int max, const char *name) {
   if (!name) return n;
   char tokens[8][64];

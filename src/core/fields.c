@@ -22,7 +22,9 @@ void ferr_add(struct field_errors *e, const char *field, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(why, sizeof why, fmt, ap);
   va_end(ap);
-  json_object_set_new(e->fields, field, json_string(why));
+  /* A key jansson refuses (cut inside a character) must not lose the error. */
+  if (json_object_set_new(e->fields, field, json_string(why)) != 0 && !json_object_get(e->fields, "request"))
+    json_object_set_new(e->fields, "request", json_string(why));
 }
 
 bool ferr_any(const struct field_errors *e) { return json_object_size(e->fields) > 0; }
@@ -30,6 +32,16 @@ bool ferr_any(const struct field_errors *e) { return json_object_size(e->fields)
 /* The reason recorded for FIELD, or NULL; owned by E. */
 const char *ferr_get(const struct field_errors *e, const char *field) {
   return json_string_value(json_object_get(e->fields, field));
+}
+
+/* Drops a character cut short at the end of S by truncation, so S stays valid UTF-8. */
+static void utf8_cut(char *s) {
+  size_t n = strlen(s), i = n;
+  while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+  if (i == 0) return;
+  unsigned char lead = (unsigned char)s[i - 1];
+  size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (n - (i - 1) < need) s[i - 1] = '\0';
 }
 
 static const struct field_spec *find(const struct field_spec *specs, const char *name) {
@@ -106,7 +118,10 @@ static bool check_value(const char *path, const struct field_spec *s, json_t *v,
     bool ok = true;
     json_array_foreach(v, i, item) {
       char ipath[200];
-      snprintf(ipath, sizeof ipath, "%.160s[%zu]", path, i);
+      snprintf(ipath, sizeof ipath, "%.160s", path);
+      utf8_cut(ipath);
+      size_t used = strlen(ipath);
+      snprintf(ipath + used, sizeof ipath - used, "[%zu]", i);
       if (s->type == F_STRINGS) {
         if (!json_is_string(item)) {
           ferr_add(errs, ipath, "must be a string");
@@ -150,6 +165,7 @@ bool fields_check(json_t *obj, const struct field_spec *specs, const char *prefi
   char path[160];
   json_object_foreach(obj, key, v) {
     snprintf(path, sizeof path, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", key);
+    utf8_cut(path);
     const struct field_spec *s = find(specs, key);
     if (!s) {
       ferr_add(errs, path, "is not a recognised field");

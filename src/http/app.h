@@ -15,6 +15,7 @@
 struct assets;
 struct metrics;
 struct accesslog;
+struct throttle;
 
 struct app {
   struct config *cfg;
@@ -26,6 +27,7 @@ struct app {
   struct accesslog *access_log;
   bool tls;            /* served over TLS directly */
   bool secure_cookies; /* TLS here or at a proxy (public_url is https) */
+  struct throttle *unknown_names; /* failure counts for usernames that do not exist */
   sem_t hash_slots;    /* bounds concurrent Argon2id hashes (each takes 64 MiB) */
 };
 

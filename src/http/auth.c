@@ -17,6 +17,7 @@
 #include "http/app.h"
 #include "http/auth.h"
 #include "http/http.h"
+#include "http/throttle.h"
 #include "store/store.h"
 #include "util/codec.h"
 #include "util/timeutil.h"
@@ -188,11 +189,42 @@ int auth_end_session(struct req *r) {
 }
 
 /*
+** Counts a failed sign-in for user U (NULL when USERNAME names nobody) and
+** locks it once failures reach login_max_failures, for lockout_seconds
+** doubling with each further failure.  Known and unknown names lock alike,
+** so a 429 tells nobody whether a username exists.  Returns LOGIN_BAD,
+** LOGIN_LOCKED (with *RETRY_AFTER) or LOGIN_ERROR.
+*/
+int auth_count_failure(struct req *r, const struct user *u, const char *username, int64_t *retry_after) {
+  const struct config *cfg = r->app->cfg;
+  int64_t now = time_now();
+  int failed;
+  if (u) {
+    if (store_user_count_failure(req_db(r), u->id, now, &failed) != DB_OK) return LOGIN_ERROR;
+  } else {
+    if (!r->app->unknown_names) return LOGIN_BAD;
+    failed = throttle_fail(r->app->unknown_names, username, now);
+  }
+  int64_t lock = password_lock_seconds(failed, cfg->login_max_failures, cfg->lockout_seconds);
+  if (!lock) return LOGIN_BAD;
+  if (u) {
+    if (store_user_lock(req_db(r), u->id, now + lock) != DB_OK) return LOGIN_ERROR;
+  } else {
+    throttle_lock(r->app->unknown_names, username, now, now + lock);
+  }
+  *retry_after = lock;
+  r->retry_after = lock;
+  return LOGIN_LOCKED;
+}
+
+/*
 ** Checks USERNAME and PASSWORD with throttling, at most
-** password_hash_concurrency hashes at once.  Fills *U for a known user.
-** Returns LOGIN_OK, LOGIN_BAD (unknown user or wrong password, told apart to
-** nobody), LOGIN_LOCKED (with *RETRY_AFTER seconds), LOGIN_DISABLED or
-** LOGIN_ERROR.  Records the failure count on the user.
+** password_hash_concurrency hashes at once, spending a hash's time on every
+** path (unknown name, locked account) so timing reveals nothing.  Fills *U
+** for a known user.  Returns LOGIN_OK, LOGIN_BAD (unknown user or wrong
+** password, told apart to nobody), LOGIN_LOCKED (with *RETRY_AFTER seconds),
+** LOGIN_DISABLED or LOGIN_ERROR.  A success does not clear the failure count:
+** that happens only when the whole sign-in, second factor included, succeeds.
 */
 int auth_check_password(struct req *r, const char *username, const char *password, struct user *u,
                         int64_t *retry_after) {
@@ -201,35 +233,27 @@ int auth_check_password(struct req *r, const char *username, const char *passwor
   int rc = store_user_by_username(db, username, u);
   if (rc < 0) return LOGIN_ERROR;
   int64_t now = time_now();
-  if (rc == DB_DONE) {
-    sem_wait(&r->app->hash_slots);
+  bool known = rc == DB_ROW;
+  int64_t locked = known ? (u->locked_until > now ? u->locked_until - now : 0)
+                         : (r->app->unknown_names ? throttle_locked(r->app->unknown_names, username, now) : 0);
+  sem_wait(&r->app->hash_slots);
+  bool ok = false, rehash = false;
+  char fresh[crypto_pwhash_STRBYTES];
+  if (!known || locked) {
     password_dummy_verify(password);
-    sem_post(&r->app->hash_slots);
-    return LOGIN_BAD;
+  } else {
+    ok = password_verify(u->password_hash, password);
+    rehash = ok && password_needs_rehash(u->password_hash);
+    if (rehash && password_hash(password, fresh, sizeof fresh) != 0) rehash = false;
   }
-  if (u->locked_until > now) {
-    *retry_after = u->locked_until - now;
+  sem_post(&r->app->hash_slots);
+  if (locked) {
+    *retry_after = locked;
+    r->retry_after = locked;
     return LOGIN_LOCKED;
   }
-  sem_wait(&r->app->hash_slots);
-  bool ok = password_verify(u->password_hash, password);
-  bool rehash = ok && password_needs_rehash(u->password_hash);
-  char fresh[crypto_pwhash_STRBYTES];
-  if (rehash && password_hash(password, fresh, sizeof fresh) != 0) rehash = false;
-  sem_post(&r->app->hash_slots);
-  if (!ok) {
-    const struct config *cfg = r->app->cfg;
-    int failed = u->failed_logins + 1;
-    int64_t lock = password_lock_seconds(failed, cfg->login_max_failures, cfg->lockout_seconds);
-    if (store_user_login_failed(db, u->id, failed, lock ? now + lock : 0, now) != DB_OK) return LOGIN_ERROR;
-    if (lock) {
-      *retry_after = lock;
-      return LOGIN_LOCKED;
-    }
-    return LOGIN_BAD;
-  }
+  if (!ok) return auth_count_failure(r, known ? u : NULL, username, retry_after);
   if (u->disabled) return LOGIN_DISABLED;
-  if (store_user_login_ok(db, u->id, now) != DB_OK) return LOGIN_ERROR;
   if (rehash) store_user_set_password(db, u->id, fresh, now);
   return LOGIN_OK;
 }

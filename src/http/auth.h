@@ -18,6 +18,7 @@ bool auth_csrf_ok(const struct req *r, const char *token);
 bool auth_same_origin(struct req *r);
 int auth_start_session(struct req *r, const char *user_id, const char *stage);
 int auth_end_session(struct req *r);
+int auth_count_failure(struct req *r, const struct user *u, const char *username, int64_t *retry_after);
 int auth_check_password(struct req *r, const char *username, const char *password, struct user *u,
                         int64_t *retry_after);
 

@@ -82,6 +82,8 @@ struct req {
   int64_t start_ns;
   bool audit_failed;
   size_t bytes_sent;
+  int64_t retry_after;          /* seconds, for a 429's Retry-After */
+  char allow[40];               /* methods for a 405's Allow */
 };
 
 /* Parameters and inputs. */
@@ -117,6 +119,7 @@ const struct route *router_match(const char *method, const char *path, char para
                                  int *nparams, int *index, bool *method_mismatch);
 int router_count(void);
 const struct route *router_at(int index);
+int router_allowed(const char *path, char *allow, size_t cap, bool *html);
 bool router_path_matches(const char *pattern, const char *path, char params[][PARAM_MAX], int *nparams);
 
 #endif

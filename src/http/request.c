@@ -41,7 +41,7 @@ struct db *req_db(struct req *r) {
 /* True for the JSON API (and health/metrics), false for web pages. */
 bool req_is_api(const struct req *r) {
   if (r->route) return !(r->route->flags & ROUTE_HTML);
-  return strncmp(r->url, "/api/", 5) == 0;
+  return strncmp(r->url, "/api/", 5) == 0 || strcmp(r->url, "/healthz") == 0 || strcmp(r->url, "/metrics") == 0;
 }
 
 struct query_ctx {
@@ -50,12 +50,17 @@ struct query_ctx {
   char bad_name[64];
 };
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+/* Takes lengths from MHD so a decoded %00 is seen (and refused) rather than cutting the value short. */
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_len,
+                                   const char *value, size_t value_len) {
   (void)kind;
   struct query_ctx *q = cls;
   if (q->bad) return MHD_NO;
-  if (!value) value = "";
-  if (!utf8_valid(key, strlen(key)) || !utf8_valid(value, strlen(value))) {
+  if (!value) {
+    value = "";
+    value_len = 0;
+  }
+  if (!utf8_valid(key, key_len) || !utf8_valid(value, value_len)) {
     q->bad = "invalid_encoding";
     return MHD_NO;
   }
@@ -80,7 +85,7 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 */
 int req_parse_query(struct req *r) {
   struct query_ctx q = {.obj = json_object(), .bad = NULL};
-  MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+  MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
   json_decref(r->query);
   r->query = q.obj;
   if (q.bad && !strcmp(q.bad, "invalid_encoding")) {
@@ -128,8 +133,12 @@ static int hexval(char c) {
   return -1;
 }
 
-/* Percent-decodes S[0..N) with '+' as space into a new string; NULL on a bad escape. */
-static char *form_decode(const char *s, size_t n) {
+/*
+** Percent-decodes S[0..N) with '+' as space into a new string and stores
+** its length in *OUTLEN (the text may hold a decoded NUL, which the caller's
+** UTF-8 check refuses); NULL on a bad escape.
+*/
+static char *form_decode(const char *s, size_t n, size_t *outlen) {
   char *out = xmalloc(n + 1);
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
@@ -152,13 +161,14 @@ static char *form_decode(const char *s, size_t n) {
     }
   }
   out[o] = '\0';
+  *outlen = o;
   return out;
 }
 
 /*
 ** Parses an application/x-www-form-urlencoded body into an object of name
 ** to string; a name given more than once becomes an array of strings (for
-** checkbox groups).  Returns NULL on bad escapes or invalid UTF-8.
+** checkbox groups).  Returns NULL on bad escapes, invalid UTF-8 or NUL.
 */
 json_t *form_parse(const char *body, size_t len) {
   json_t *obj = json_object();
@@ -169,9 +179,11 @@ json_t *form_parse(const char *body, size_t len) {
     if (j > i) {
       const char *eq = memchr(body + i, '=', j - i);
       size_t klen = eq ? (size_t)(eq - (body + i)) : j - i;
-      char *k = form_decode(body + i, klen);
-      char *v = eq ? form_decode(eq + 1, (size_t)(body + j - eq - 1)) : xstrdup("");
-      if (!k || !v || !utf8_valid(k, strlen(k)) || !utf8_valid(v, strlen(v)) || !*k) {
+      size_t kn = 0, vn = 0;
+      char *k = form_decode(body + i, klen, &kn);
+      char *v = eq ? form_decode(eq + 1, (size_t)(body + j - eq - 1), &vn) : xstrdup("");
+      /* utf8_valid refuses NUL, so "a=x%00y" cannot pass as "a=x". */
+      if (!k || !v || !utf8_valid(k, kn) || !utf8_valid(v, vn) || !*k) {
         free(k);
         free(v);
         json_decref(obj);

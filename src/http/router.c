@@ -4,6 +4,7 @@
 ** must be a plausible id (letters, digits, '_' and '-') so that nothing odd
 ** reaches a handler through the path.
 */
+#include <stdio.h>
 #include <string.h>
 #include "http/http.h"
 #include "util/codec.h"
@@ -75,4 +76,27 @@ const struct route *router_match(const char *method, const char *path, char para
   }
   *nparams = 0;
   return NULL;
+}
+
+/*
+** Lists in ALLOW (comma-separated) the methods some route serves at PATH,
+** and sets *HTML when those routes are web pages.  Returns how many.
+*/
+int router_allowed(const char *path, char *allow, size_t cap, bool *html) {
+  char params[ROUTE_MAX_PARAMS][PARAM_MAX];
+  int nparams, count = 0;
+  size_t used = 0;
+  allow[0] = '\0';
+  *html = false;
+  for (int i = 0; i < router_count(); i++) {
+    const struct route *rt = router_at(i);
+    if (!router_path_matches(rt->pattern, path, params, &nparams)) continue;
+    if (strstr(allow, rt->method)) continue;
+    int n = snprintf(allow + used, cap - used, "%s%s", count ? ", " : "", rt->method);
+    if (n < 0 || (size_t)n >= cap - used) break;
+    used += (size_t)n;
+    count++;
+    if (rt->flags & ROUTE_HTML) *html = true;
+  }
+  return count;
 }

@@ -37,6 +37,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/request.h"
+#include "web/web.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -136,7 +137,10 @@ static void add_security_headers(struct req *r, struct MHD_Response *resp) {
                           "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                           "form-action 'self'; frame-ancestors 'none'");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+  /* same-origin, not no-referrer: under no-referrer browsers send "Origin: null"
+     on our own form posts, and the same-origin check could not tell them from
+     a forgery.  Other sites still receive no Referer (no record id leaks). */
+  MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
   MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
@@ -163,7 +167,12 @@ static enum MHD_Result send_response(struct req *r) {
   if (r->etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
   if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
   for (int i = 0; i < r->nset_cookie; i++) MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie[i]);
-  if (r->status == 429) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "60");
+  if (r->status == 429) {
+    char retry[24];
+    snprintf(retry, sizeof retry, "%lld", (long long)(r->retry_after > 0 ? r->retry_after : 60));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+  }
+  if (r->status == 405 && r->allow[0]) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   MHD_add_response_header(resp, "X-Request-Id", r->request_id);
   enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
@@ -223,9 +232,17 @@ static void process(struct req *r) {
   bool wrong_method = false;
   r->route = router_match(r->method, r->url, r->params, &r->nparams, &r->route_index, &wrong_method);
   if (!r->route) {
-    if (wrong_method) resp_error(r, 405, "method_not_allowed", "That method is not allowed here.");
-    else resp_error(r, 404, "not_found", "There is nothing here.");
-    if (wrong_method) r->status = 405;
+    if (wrong_method) {
+      bool html = false;
+      router_allowed(r->url, r->allow, sizeof r->allow, &html);
+      if (html) web_error_page(r, 405, "That method is not allowed here.");
+      else resp_json(r, 405, json_pack("{s:{s:s,s:s}}", "error", "code", "method_not_allowed", "message",
+                                        "That method is not allowed here."));
+      return;
+    }
+    /* A web 404 still shows who is signed in, so the page keeps its navigation. */
+    if (!req_is_api(r) && auth_authenticate(r) == AUTH_ERROR) memset(&r->who, 0, sizeof r->who);
+    resp_error(r, 404, "not_found", "There is nothing here.");
     return;
   }
   if (req_parse_query(r) != 0) return;
@@ -347,7 +364,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap) {
+/* libmicrohttpd's error logger: its messages go to the operational log. */
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap) {
   (void)cls;
   char msg[512];
   vsnprintf(msg, sizeof msg, fmt, ap);

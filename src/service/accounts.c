@@ -375,6 +375,11 @@ int svc_password_change(struct req *r, json_t *input, struct field_errors *errs)
   bool ok = password_verify(u.password_hash, s_of(input, "current_password"));
   sem_post(&r->app->hash_slots);
   if (!ok) {
+    /* Guessing the current password from a stolen session is throttled like sign-in. */
+    int64_t retry = 0;
+    int lr = auth_count_failure(r, &u, u.username, &retry);
+    if (lr == LOGIN_ERROR) return SVC_ERROR;
+    if (lr == LOGIN_LOCKED) return SVC_LOCKED;
     ferr_add(errs, "current_password", "is not your current password");
     return SVC_INVALID;
   }

@@ -2,6 +2,7 @@
 ** Children's records: create, read, update and search, with record-level
 ** access and auditing (see service.h).
 */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,13 @@ static json_t *field_names(json_t *obj) {
 */
 int svc_child_create(struct req *r, json_t *input, struct field_errors *errs, char id_out[ID_MAX]) {
   int64_t now = time_now();
-  if (!child_validate(input, false, london_today(now), errs)) return SVC_INVALID;
+  bool ok = child_validate(input, false, london_today(now), errs);
+  /* looked_after left out means false: a placement then would describe a child not in care. */
+  if (json_is_object(json_object_get(input, "placement")) && !json_is_true(json_object_get(input, "looked_after"))) {
+    ferr_add(errs, "placement", "is only recorded for a looked-after child (set looked_after to true)");
+    ok = false;
+  }
+  if (!ok) return SVC_INVALID;
   struct db *db = req_db(r);
   if (!db) return SVC_ERROR;
   ids_new("ch", id_out, ID_MAX);
@@ -128,8 +135,16 @@ int svc_child_update(struct req *r, const char *id, json_t *patch, struct field_
   json_object_foreach(merged, k, v) {
     if (json_is_null(v)) json_object_del(check, k);
   }
-  if (!json_is_true(json_object_get(check, "looked_after"))) json_object_del(check, "placement");
-  bool ok = child_validate(check, false, london_today(now), errs);
+  bool ok = true;
+  if (!json_is_true(json_object_get(check, "looked_after"))) {
+    /* A placement given for a child who is not looked after would be dropped: refuse it instead. */
+    if (json_is_object(json_object_get(patch, "placement"))) {
+      ferr_add(errs, "placement", "is only recorded for a looked-after child (set looked_after to true)");
+      ok = false;
+    }
+    json_object_del(check, "placement");
+  }
+  ok = ok && child_validate(check, false, london_today(now), errs);
   json_decref(check);
   if (!ok) {
     db_rollback(db);
@@ -198,11 +213,34 @@ static bool looks_like_date(const char *t, char out[11]) {
   return false;
 }
 
+/* True for what could be a postcode's outward code: 2 to 4 letters and digits, a letter first, a digit in it. */
+static bool outward_like(const char *t) {
+  size_t n = strlen(t);
+  if (n < 2 || n > 4 || !isalpha((unsigned char)t[0])) return false;
+  bool digit = false;
+  for (const char *p = t; *p; p++) {
+    if (!isalnum((unsigned char)*p)) return false;
+    if (isdigit((unsigned char)*p)) digit = true;
+  }
+  return digit;
+}
+
+/* True for the start of an inward code: a digit, then at most two letters. */
+static bool sector_like(const char *t) {
+  size_t n = strlen(t);
+  if (n < 1 || n > 3 || !isdigit((unsigned char)t[0])) return false;
+  for (size_t i = 1; i < n; i++) {
+    if (!isalpha((unsigned char)t[i])) return false;
+  }
+  return true;
+}
+
 /* Turns the free text of a search into criteria that must all hold. */
 static int parse_query(const char *q, struct criterion *c, int max) {
   int n = 0;
   char nhs[11], pc[16];
   if (nhs_number_normalise(q, nhs)) {
+    memset(&c[0], 0, sizeof c[0]); /* an exact match: no prefix bound */
     snprintf(c[0].kind, 2, "h");
     snprintf(c[0].lo, sizeof c[0].lo, "%s", nhs);
     return 1;
@@ -228,7 +266,15 @@ static int parse_query(const char *q, struct criterion *c, int max) {
     } else if (strpbrk(tokens[i], "0123456789")) {
       /* Names have no digits: a partial postcode ("S60", "S60 1") matches by prefix. */
       snprintf(k->kind, 2, "p");
-      text_fold_key(tokens[i], k->lo, sizeof k->lo);
+      if (i + 1 < t && outward_like(tokens[i]) && sector_like(tokens[i + 1])) {
+        /* "S60 1": the outward code and the start of the inward one are one prefix. */
+        char joined[130];
+        snprintf(joined, sizeof joined, "%s%s", tokens[i], tokens[i + 1]);
+        text_fold_key(joined, k->lo, sizeof k->lo);
+        i++;
+      } else {
+        text_fold_key(tokens[i], k->lo, sizeof k->lo);
+      }
       if (!k->lo[0]) continue;
       k->prefix = prefix_upper(k->lo, k->hi, sizeof k->hi);
     } else {
@@ -242,13 +288,51 @@ static int parse_query(const char *q, struct criterion *c, int max) {
   return n;
 }
 
+/* How selective a criterion is likely to be: lower drives the query. */
+static int selectivity(const struct criterion *c) {
+  switch (c->kind[0]) {
+  case 'h': return 0;
+  case 'd': return 1;
+  case 'p': return c->prefix ? 4 : 2;
+  default: return strlen(c->lo) >= 4 ? 3 : 5;
+  }
+}
+
+/*
+** Turns criteria into store terms, most selective first.  With EXACT_NAMES,
+** name terms match whole names only (so "Jack" finds Jack before Jackson).
+*/
+static int to_terms(const struct criterion *c, int nc, bool exact_names, struct search_term *t) {
+  int order[8], n = nc < STORE_SEARCH_TERMS ? nc : STORE_SEARCH_TERMS;
+  for (int i = 0; i < nc; i++) order[i] = i;
+  for (int i = 1; i < nc; i++) {
+    for (int j = i; j > 0 && selectivity(&c[order[j]]) < selectivity(&c[order[j - 1]]); j--) {
+      int tmp = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = tmp;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    const struct criterion *k = &c[order[i]];
+    memset(&t[i], 0, sizeof t[i]);
+    snprintf(t[i].kind, sizeof t[i].kind, "%s", k->kind);
+    snprintf(t[i].lo, sizeof t[i].lo, "%s", k->lo);
+    bool exact = !k->prefix || (exact_names && k->kind[0] == 'n');
+    /* An exact key K is the range [K, K"0"): keys are [0-9a-z-], and nothing but '-' sorts below '0'. */
+    if (exact || !prefix_upper(k->lo, t[i].hi, sizeof t[i].hi)) snprintf(t[i].hi, sizeof t[i].hi, "%.62s0", k->lo);
+  }
+  return n;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int cmp_child(const void *a, const void *b) {
   json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
   int c = strcasecmp(json_string_value(json_object_get(x, "last_name")), json_string_value(json_object_get(y, "last_name")));
   if (c) return c;
-  return strcasecmp(json_string_value(json_object_get(x, "first_name")), json_string_value(json_object_get(y, "first_name")));
+  c = strcasecmp(json_string_value(json_object_get(x, "first_name")), json_string_value(json_object_get(y, "first_name")));
+  if (c) return c;
+  return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
 }
 
 static json_t *summary(json_t *child) {
@@ -259,10 +343,47 @@ static json_t *summary(json_t *child) {
   return s;
 }
 
+static bool contains(char **ids, int n, const char *id) {
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(ids[i], id)) return true;
+  }
+  return false;
+}
+
+/* Loads IDS, sorts them by name and appends their summaries (audited) until SEARCH_SHOWN are shown. */
+static int show(struct req *r, char **ids, int n, struct child_search *out, int *shown) {
+  json_t **found = xcalloc((size_t)n + 1, sizeof *found);
+  int nfound = 0;
+  for (int i = 0; i < n; i++) {
+    json_t *child = NULL;
+    int rc = store_child_get(req_db(r), ids[i], &child);
+    if (rc == DB_ROW) found[nfound++] = child;
+    else if (rc < 0) {
+      for (int j = 0; j < nfound; j++) json_decref(found[j]);
+      free(found);
+      return SVC_ERROR;
+    }
+  }
+  qsort(found, (size_t)nfound, sizeof *found, cmp_child);
+  for (int i = 0; i < nfound; i++) {
+    if (*shown < SEARCH_SHOWN) {
+      req_audit(r, "child.search_result", "child", json_string_value(json_object_get(found[i], "id")), "ok", NULL);
+      json_array_append_new(out->results, summary(found[i]));
+      (*shown)++;
+    } else {
+      out->more = true;
+    }
+    json_decref(found[i]);
+  }
+  free(found);
+  return SVC_OK;
+}
+
 /*
-** Searches by name (including aliases; prefixes match), date of birth
-** (YYYY-MM-DD or DD/MM/YYYY), postcode and NHS number; every term must match.
-** Children the user may not see are counted, never described.
+** Searches by name (including aliases; prefixes match, whole names first),
+** date of birth (YYYY-MM-DD or DD/MM/YYYY), postcode (whole or partial) and
+** NHS number; every term must match.  Children the user may not see are
+** counted, never described.
 */
 int svc_child_search(struct req *r, const char *q, struct child_search *out) {
   memset(out, 0, sizeof *out);
@@ -271,78 +392,42 @@ int svc_child_search(struct req *r, const char *q, struct child_search *out) {
   int nc = parse_query(q, crit, 8);
   struct db *db = req_db(r);
   if (!db) return SVC_ERROR;
-  char **ids = NULL;
-  int nids = 0;
-  for (int i = 0; i < nc; i++) {
-    char **got = NULL;
-    int ngot = 0;
-    int rc = store_child_search_key(db, crit[i].kind, crit[i].lo, crit[i].prefix ? crit[i].hi : NULL,
-                                    SEARCH_CANDIDATES, &got, &ngot);
-    if (rc != DB_OK) {
-      store_free_ids(ids, nids);
-      return SVC_ERROR;
-    }
-    if (ngot >= SEARCH_CANDIDATES) out->more = true;
-    /* Sort here rather than trust the database's collation for the merge. */
-    qsort(got, (size_t)ngot, sizeof *got, cmp_str);
-    if (i == 0) {
-      ids = got;
-      nids = ngot;
-      continue;
-    }
-    char **both = xcalloc((size_t)(nids < ngot ? nids : ngot) + 1, sizeof *both);
-    int k = 0;
-    for (int a = 0, b = 0; a < nids && b < ngot;) {
-      int c = strcmp(ids[a], got[b]);
-      if (c == 0) {
-        both[k++] = xstrdup(ids[a]);
-        a++;
-        b++;
-      } else if (c < 0) {
-        a++;
-      } else {
-        b++;
-      }
-    }
-    store_free_ids(ids, nids);
-    store_free_ids(got, ngot);
-    ids = both;
-    nids = k;
+  if (nc == 0 || !role_in(r->who.role, ROLES_CASE)) return SVC_OK;
+  const char *agency = policy_sees_all_children(r->who.role) ? NULL : r->who.agency_id;
+  struct search_term exact[STORE_SEARCH_TERMS], prefix[STORE_SEARCH_TERMS];
+  int nt = to_terms(crit, nc, true, exact);
+  to_terms(crit, nc, false, prefix);
+  char **whole = NULL, **all = NULL, **everyone = NULL;
+  int nwhole = 0, nall = 0, neveryone = 0, shown = 0, rc = SVC_ERROR;
+  if (store_child_search(db, exact, nt, agency, SEARCH_SHOWN + 1, &whole, &nwhole) != DB_OK) goto done;
+  if (store_child_search(db, prefix, nt, agency, SEARCH_CANDIDATES, &all, &nall) != DB_OK) goto done;
+  if (nall >= SEARCH_CANDIDATES) out->more = true;
+  /* Whole-name matches first, then the rest of the prefix matches. */
+  if (show(r, whole, nwhole, out, &shown) != SVC_OK) goto done;
+  char **rest = xcalloc((size_t)nall + 1, sizeof *rest);
+  int nrest = 0;
+  qsort(all, (size_t)nall, sizeof *all, cmp_str);
+  for (int i = 0; i < nall && shown + nrest <= SEARCH_SHOWN; i++) {
+    if (!contains(whole, nwhole, all[i])) rest[nrest++] = all[i];
   }
-  json_t **found = xcalloc((size_t)nids + 1, sizeof *found);
-  int nfound = 0;
-  for (int i = 0; i < nids; i++) {
-    bool visible;
-    if (svc_child_access(r, ids[i], &visible) != SVC_OK) {
-      store_free_ids(ids, nids);
-      for (int j = 0; j < nfound; j++) json_decref(found[j]);
-      free(found);
-      return SVC_ERROR;
-    }
-    if (!visible) {
-      out->restricted++;
-      continue;
-    }
-    if (nfound >= SEARCH_SHOWN) {
-      out->more = true;
-      continue;
-    }
-    json_t *child = NULL;
-    if (store_child_get(db, ids[i], &child) == DB_ROW) found[nfound++] = child;
+  int srk = show(r, rest, nrest, out, &shown);
+  free(rest);
+  if (srk != SVC_OK) goto done;
+  if (nall > shown) out->more = true;
+  if (agency) {
+    /* Matches outside the user's agencies are counted, never shown. */
+    if (store_child_search(db, prefix, nt, NULL, SEARCH_CANDIDATES + 1, &everyone, &neveryone) != DB_OK) goto done;
+    out->restricted = neveryone > nall ? neveryone - nall : 0;
   }
-  qsort(found, (size_t)nfound, sizeof *found, cmp_child);
-  for (int i = 0; i < nfound; i++) {
-    const char *cid = json_string_value(json_object_get(found[i], "id"));
-    req_audit(r, "child.search_result", "child", cid, "ok", NULL);
-    json_array_append_new(out->results, summary(found[i]));
-    json_decref(found[i]);
-  }
-  free(found);
-  json_t *details = json_pack("{s:s,s:i,s:i}", "query", q, "shown", nfound, "restricted", out->restricted);
+  json_t *details = json_pack("{s:s,s:i,s:i}", "query", q, "shown", shown, "restricted", out->restricted);
   req_audit(r, "child.search", "children", NULL, "ok", details);
   json_decref(details);
-  store_free_ids(ids, nids);
-  return SVC_OK;
+  rc = SVC_OK;
+done:
+  store_free_ids(whole, nwhole);
+  store_free_ids(all, nall);
+  store_free_ids(everyone, neveryone);
+  return rc;
 }
 
 void svc_child_search_free(struct child_search *s) {

@@ -22,24 +22,23 @@
 
 #define TOTP_WINDOW 1
 
-static void audit_login(struct req *r, const char *outcome, const char *username, const char *why) {
+/*
+** Audits a sign-in attempt.  The subject is the account tried (USER_ID, when
+** the username is known), so that failed and locked attempts show in that
+** account's audit trail even though nobody is signed in yet.
+*/
+static void audit_login(struct req *r, const char *outcome, const char *username, const char *user_id,
+                        const char *why) {
   json_t *d = json_pack("{s:s,s:s?}", "username", username, "reason", why);
-  req_audit(r, "auth.login", "user", r->who.user_id[0] ? r->who.user_id : NULL, outcome, d);
+  const char *subject = user_id && *user_id ? user_id : r->who.user_id[0] ? r->who.user_id : NULL;
+  req_audit(r, "auth.login", "user", subject, outcome, d);
   json_decref(d);
 }
 
 /* A wrong second-factor code counts as a failed sign-in. */
 static int count_failure(struct req *r, const struct user *u, int64_t *retry_after) {
-  const struct config *cfg = r->app->cfg;
-  int64_t now = time_now();
-  int failed = u->failed_logins + 1;
-  int64_t lock = password_lock_seconds(failed, cfg->login_max_failures, cfg->lockout_seconds);
-  if (store_user_login_failed(req_db(r), u->id, failed, lock ? now + lock : 0, now) != DB_OK) return SVC_ERROR;
-  if (lock) {
-    *retry_after = lock;
-    return SVC_LOCKED;
-  }
-  return SVC_FORBIDDEN;
+  int lr = auth_count_failure(r, u, u->username, retry_after);
+  return lr == LOGIN_LOCKED ? SVC_LOCKED : lr == LOGIN_ERROR ? SVC_ERROR : SVC_FORBIDDEN;
 }
 
 static bool code_ok(struct req *r, const struct user *u, const char *code) {
@@ -62,13 +61,13 @@ int svc_sign_in(struct req *r, const char *username, const char *password, const
   switch (lr) {
   case LOGIN_ERROR: return SVC_ERROR;
   case LOGIN_LOCKED:
-    audit_login(r, "locked", username, "account locked after repeated failures");
+    audit_login(r, "locked", username, u.id, "account locked after repeated failures");
     return SVC_LOCKED;
   case LOGIN_BAD:
-    audit_login(r, "failed", username, "wrong username or password");
+    audit_login(r, "failed", username, u.id, "wrong username or password");
     return SVC_FORBIDDEN;
   case LOGIN_DISABLED:
-    audit_login(r, "failed", username, "account disabled");
+    audit_login(r, "failed", username, u.id, "account disabled");
     return SVC_FORBIDDEN;
   default: break;
   }
@@ -81,7 +80,7 @@ int svc_sign_in(struct req *r, const char *username, const char *password, const
   } else if (needs) {
     if (code && *code) {
       if (!code_ok(r, &u, code)) {
-        audit_login(r, "failed", username, "wrong second-factor code");
+        audit_login(r, "failed", username, u.id, "wrong second-factor code");
         int s = count_failure(r, &u, retry_after);
         return s;
       }
@@ -90,8 +89,9 @@ int svc_sign_in(struct req *r, const char *username, const char *password, const
       *next = SIGNIN_SECOND_FACTOR;
     }
   }
+  if (strcmp(stage, "full") == 0 && store_user_login_ok(req_db(r), u.id, time_now()) != DB_OK) return SVC_ERROR;
   if (auth_start_session(r, u.id, stage) != DB_OK) return SVC_ERROR;
-  audit_login(r, strcmp(stage, "full") == 0 ? "ok" : "second_factor_pending", username, NULL);
+  audit_login(r, strcmp(stage, "full") == 0 ? "ok" : "second_factor_pending", username, u.id, NULL);
   return SVC_OK;
 }
 
@@ -101,14 +101,18 @@ int svc_second_factor(struct req *r, const char *code) {
   struct user u;
   if (store_user_by_id(req_db(r), r->who.user_id, &u) != DB_ROW) return SVC_ERROR;
   int64_t retry = 0;
-  if (u.locked_until > time_now()) return SVC_LOCKED;
+  if (u.locked_until > time_now()) {
+    r->retry_after = u.locked_until - time_now();
+    audit_login(r, "locked", u.username, u.id, "account locked after repeated failures");
+    return SVC_LOCKED;
+  }
   if (!code || !code_ok(r, &u, code)) {
-    audit_login(r, "failed", u.username, "wrong second-factor code");
+    audit_login(r, "failed", u.username, u.id, "wrong second-factor code");
     return count_failure(r, &u, &retry);
   }
   store_user_login_ok(req_db(r), u.id, time_now());
   if (auth_start_session(r, u.id, "full") != DB_OK) return SVC_ERROR;
-  audit_login(r, "ok", u.username, NULL);
+  audit_login(r, "ok", u.username, u.id, NULL);
   return SVC_OK;
 }
 
@@ -152,7 +156,7 @@ int svc_totp_confirm(struct req *r, const char *code) {
   if (u.totp_enabled || !u.totp_secret[0]) return SVC_CONFLICT;
   int64_t step, now = time_now();
   if (!code || !totp_check(u.totp_secret, code, now, TOTP_WINDOW, &step)) {
-    audit_login(r, "failed", u.username, "wrong code while enrolling a second factor");
+    audit_login(r, "failed", u.username, u.id, "wrong code while enrolling a second factor");
     return SVC_INVALID;
   }
   int rc = db_begin(db);
@@ -164,7 +168,10 @@ int svc_totp_confirm(struct req *r, const char *code) {
     db_rollback(db);
     return SVC_ERROR;
   }
-  if (strcmp(r->who.stage, "full") != 0 && auth_start_session(r, u.id, "full") != DB_OK) return SVC_ERROR;
+  if (strcmp(r->who.stage, "full") != 0) {
+    /* Enrolment completes a sign-in: only now is the failure count cleared. */
+    if (store_user_login_ok(db, u.id, now) != DB_OK || auth_start_session(r, u.id, "full") != DB_OK) return SVC_ERROR;
+  }
   return SVC_OK;
 }
 

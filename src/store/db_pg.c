@@ -17,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define AUDIT_LOCK_KEY 5317001
@@ -43,9 +45,16 @@ struct db_stmt {
 
 static struct pg_db *P(struct db *db) { return (struct pg_db *)(void *)db; }
 
+/*
+** Keeps only the SQLSTATE and the primary message: PostgreSQL's DETAIL lines
+** quote row values ("Key (username)=(...)"), which must never reach a log.
+*/
 static void set_err(struct db *db, const char *what, const PGresult *res) {
-  const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(P(db)->h);
-  snprintf(db->err, sizeof db->err, "%s: %s", what, m && *m ? m : "unknown error");
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  if (!primary) primary = res ? NULL : PQerrorMessage(P(db)->h);
+  snprintf(db->err, sizeof db->err, "%s: %s%s%s", what, state ? state : "", state ? " " : "",
+           primary && *primary ? primary : "unknown error");
   size_t n = strlen(db->err);
   while (n && (db->err[n - 1] == '\n' || db->err[n - 1] == ' ')) db->err[--n] = '\0';
 }
@@ -156,6 +165,11 @@ static void pg_reset(struct db_stmt *st) {
 
 static int64_t pg_changes(struct db_stmt *st) { return st->changes; }
 
+/*
+** Runs parameterless SQL.  A COMMIT of a transaction that an earlier error
+** aborted "succeeds" in PostgreSQL with the tag ROLLBACK; that is reported
+** as the error it is, so no caller believes rolled-back work was saved.
+*/
 static int pg_exec(struct db *db, const char *sql) {
   PGresult *res = PQexec(P(db)->h, sql);
   ExecStatusType s = PQresultStatus(res);
@@ -163,6 +177,9 @@ static int pg_exec(struct db *db, const char *sql) {
   if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
     set_err(db, "exec", res);
     rc = map_state(res);
+  } else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+    snprintf(db->err, sizeof db->err, "commit: the transaction had failed and was rolled back");
+    rc = DB_ERROR;
   }
   PQclear(res);
   return rc;
@@ -195,10 +212,52 @@ static void pg_close(struct db *db) {
   free(p);
 }
 
+/* Appends VAL to B as a single-quoted conninfo value (backslash and quote escaped). */
+static void conninfo_quote(struct buf *b, const char *val) {
+  buf_putc(b, '\'');
+  for (const char *p = val; *p; p++) {
+    if (*p == '\'' || *p == '\\') buf_putc(b, '\\');
+    buf_putc(b, *p);
+  }
+  buf_putc(b, '\'');
+}
+
+/*
+** Splits DSN into a conninfo string without the password (caller frees)
+** and the password itself (caller frees; NULL when there is none), so that
+** the password can reach pg_dump through its environment rather than its
+** command line, which every local user can read in /proc.
+*/
+static char *conninfo_without_password(const char *dsn, char **password) {
+  *password = NULL;
+  char *msg = NULL;
+  PQconninfoOption *opts = PQconninfoParse(dsn, &msg);
+  if (!opts) {
+    PQfreemem(msg);
+    return xstrdup(dsn);
+  }
+  struct buf b = BUF_INIT;
+  for (PQconninfoOption *o = opts; o->keyword; o++) {
+    if (!o->val) continue;
+    if (strcmp(o->keyword, "password") == 0) {
+      *password = xstrdup(o->val);
+      continue;
+    }
+    if (b.len) buf_putc(&b, ' ');
+    buf_puts(&b, o->keyword);
+    buf_putc(&b, '=');
+    conninfo_quote(&b, o->val);
+  }
+  PQconninfoFree(opts);
+  return buf_steal(&b);
+}
+
 /*
 ** Backup of a PostgreSQL database is pg_dump's job: it takes a consistent
 ** snapshot without blocking writers.  Runs it (no shell) into PATH.tmp in
-** custom format and renames on success; restore with pg_restore.
+** custom format and renames on success; restore with pg_restore.  Any
+** password goes in PGPASSWORD, never in the arguments.  Everything the child
+** needs is built before fork, because the server has other threads.
 */
 static int pg_backup(struct db *db, const char *path, char *err, size_t errlen) {
   char tmp[4096];
@@ -206,16 +265,34 @@ static int pg_backup(struct db *db, const char *path, char *err, size_t errlen) 
     snprintf(err, errlen, "path too long");
     return DB_ERROR;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
-    snprintf(err, errlen, "fork: %s", strerror(errno));
-    return DB_ERROR;
+  char *password = NULL;
+  char *conninfo = conninfo_without_password(P(db)->dsn, &password);
+  size_t nenv = 0;
+  while (environ[nenv]) nenv++;
+  char **envp = xcalloc(nenv + 2, sizeof *envp);
+  size_t e = 0;
+  for (size_t i = 0; i < nenv; i++) {
+    if (strncmp(environ[i], "PGPASSWORD=", 11) != 0) envp[e++] = environ[i];
   }
+  char *pwvar = password ? xasprintf("PGPASSWORD=%s", password) : NULL;
+  if (pwvar) envp[e++] = pwvar;
+  char a0[] = "pg_dump", a1[] = "--format=custom", a2[] = "--no-password", a3[] = "--file", a5[] = "--dbname";
+  char *argv[] = {a0, a1, a2, a3, tmp, a5, conninfo, NULL};
+  pid_t pid = fork();
   if (pid == 0) {
-    char a0[] = "pg_dump", a1[] = "--format=custom", a2[] = "--no-password", a3[] = "--file", a5[] = "--dbname";
-    char *argv[] = {a0, a1, a2, a3, tmp, a5, P(db)->dsn, NULL};
-    execvp("pg_dump", argv);
+    execvpe("pg_dump", argv, envp);
     _exit(127);
+  }
+  int fork_errno = errno;
+  if (password) sodium_memzero(password, strlen(password));
+  if (pwvar) sodium_memzero(pwvar, strlen(pwvar));
+  free(password);
+  free(pwvar);
+  free(envp);
+  free(conninfo);
+  if (pid < 0) {
+    snprintf(err, errlen, "fork: %s", strerror(fork_errno));
+    return DB_ERROR;
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -60,6 +60,8 @@ int store_user_list(struct db *db, json_t **out);
 int store_user_update_profile(struct db *db, const struct user *u);
 int store_user_set_password(struct db *db, const char *id, const char *hash, int64_t now);
 int store_user_login_failed(struct db *db, const char *id, int failed, int64_t locked_until, int64_t now);
+int store_user_count_failure(struct db *db, const char *id, int64_t now, int *failed);
+int store_user_lock(struct db *db, const char *id, int64_t until);
 int store_user_login_ok(struct db *db, const char *id, int64_t now);
 int store_user_set_totp(struct db *db, const char *id, const char *secret, bool enabled, int64_t now);
 int store_user_totp_used(struct db *db, const char *id, int64_t step);
@@ -95,8 +97,15 @@ int store_token_list(struct db *db, json_t **out);
 int store_child_insert(struct db *db, const char *id, json_t *child, const char *created_by, int64_t now);
 int store_child_get(struct db *db, const char *id, json_t **out);
 int store_child_update(struct db *db, const char *id, json_t *child, int expected_version, int64_t now);
-int store_child_search_key(struct db *db, const char *kind, const char *lo, const char *hi,
-                           int limit, char ***ids, int *n);
+/* One term of a search: keys of KIND in [LO, HI). */
+struct search_term {
+  char kind[2];
+  char lo[64];
+  char hi[64];
+};
+#define STORE_SEARCH_TERMS 5
+int store_child_search(struct db *db, const struct search_term *terms, int nterms, const char *agency_id,
+                       int limit, char ***ids, int *n);
 int store_child_involved(struct db *db, const char *child_id, const char *agency_id, bool *yes);
 int store_child_involve(struct db *db, const char *child_id, const char *agency_id, const char *reason,
                         int64_t now);

@@ -25,10 +25,22 @@ DB_QUERY(Q_UPDATE, "UPDATE children SET first_name = $2, last_name = $3, aliases
 DB_QUERY(Q_KEYS_DELETE, "DELETE FROM child_search WHERE child_id = $1");
 DB_QUERY(Q_KEY_INSERT, "INSERT INTO child_search (child_id, kind, key) VALUES ($1, $2, $3) "
                        "ON CONFLICT DO NOTHING");
-DB_QUERY(Q_KEY_EQ, "SELECT DISTINCT child_id FROM child_search WHERE kind = $1 AND key = $2 "
-                   "ORDER BY child_id LIMIT $3");
-DB_QUERY(Q_KEY_RANGE, "SELECT DISTINCT child_id FROM child_search WHERE kind = $1 AND key >= $2 "
-                      "AND key < $3 ORDER BY child_id LIMIT $4");
+/*
+** (A parameter first seen in "IS NULL" has no type PostgreSQL can infer,
+** hence the CASTs.)
+** A search: the first term drives (kind, key range), up to four more must
+** also hold for the same child, and $16 (when not null) keeps only children
+** that agency is involved with.  Terms are intersected here, in one query,
+** so that no term's candidates are cut short before the others are applied.
+*/
+#define TERM_EXISTS(k, lo, hi)                                                                   \
+  " AND (CAST(" k " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM child_search s WHERE s.child_id = d.child_id"   \
+  " AND s.kind = " k " AND s.key >= " lo " AND s.key < " hi "))"
+DB_QUERY(Q_SEARCH, "SELECT DISTINCT d.child_id FROM child_search d WHERE d.kind = $1 AND d.key >= $2 AND d.key < $3"
+                   TERM_EXISTS("$4", "$5", "$6") TERM_EXISTS("$7", "$8", "$9")
+                   TERM_EXISTS("$10", "$11", "$12") TERM_EXISTS("$13", "$14", "$15")
+                   " AND (CAST($16 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM child_involvement i"
+                   " WHERE i.child_id = d.child_id AND i.agency_id = $16)) LIMIT $17");
 DB_QUERY(Q_INVOLVED, "SELECT 1 FROM child_involvement WHERE child_id = $1 AND agency_id = $2");
 DB_QUERY(Q_INVOLVE, "INSERT INTO child_involvement (child_id, agency_id, reason, since) "
                     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING");
@@ -154,23 +166,37 @@ int store_child_update(struct db *db, const char *id, json_t *child, int expecte
   return write_keys(db, id, child);
 }
 
+void store_free_ids(char **ids, int n) {
+  if (!ids) return;
+  for (int i = 0; i < n; i++) free(ids[i]);
+  free(ids);
+}
+
 /*
-** Child ids having a search key of KIND equal to LO (HI NULL) or in [LO, HI).
-** At most LIMIT ids, in id order, in a new array *IDS of *N strings; free
-** with store_free_ids.
+** Ids of children matching every one of TERMS (1 to STORE_SEARCH_TERMS;
+** the first should be the most selective, as it drives the query), only
+** those AGENCY_ID is involved with when AGENCY_ID is not NULL, at most LIMIT,
+** in no particular order.  New array *IDS of *N strings; free with
+** store_free_ids.
 */
-int store_child_search_key(struct db *db, const char *kind, const char *lo, const char *hi, int limit,
-                           char ***ids, int *n) {
-  struct db_stmt *st = db_prepare(db, hi ? &Q_KEY_RANGE : &Q_KEY_EQ);
+int store_child_search(struct db *db, const struct search_term *terms, int nterms, const char *agency_id,
+                       int limit, char ***ids, int *n) {
+  if (nterms < 1 || nterms > STORE_SEARCH_TERMS) return DB_ERROR;
+  struct db_stmt *st = db_prepare(db, &Q_SEARCH);
   if (!st) return DB_ERROR;
-  db_bind_text(st, 1, kind);
-  db_bind_text(st, 2, lo);
-  if (hi) {
-    db_bind_text(st, 3, hi);
-    db_bind_int(st, 4, limit);
-  } else {
-    db_bind_int(st, 3, limit);
+  for (int i = 0; i < STORE_SEARCH_TERMS; i++) {
+    if (i < nterms) {
+      db_bind_text(st, 3 * i + 1, terms[i].kind);
+      db_bind_text(st, 3 * i + 2, terms[i].lo);
+      db_bind_text(st, 3 * i + 3, terms[i].hi);
+    } else {
+      db_bind_text(st, 3 * i + 1, NULL);
+      db_bind_text(st, 3 * i + 2, NULL);
+      db_bind_text(st, 3 * i + 3, NULL);
+    }
   }
+  db_bind_text(st, 16, agency_id);
+  db_bind_int(st, 17, limit);
   char **out = xcalloc((size_t)limit + 1, sizeof *out);
   int count = 0, rc;
   while ((rc = db_step(st)) == DB_ROW && count < limit) out[count++] = db_text_dup(st, 0);
@@ -182,12 +208,6 @@ int store_child_search_key(struct db *db, const char *kind, const char *lo, cons
   *ids = out;
   *n = count;
   return DB_OK;
-}
-
-void store_free_ids(char **ids, int n) {
-  if (!ids) return;
-  for (int i = 0; i < n; i++) free(ids[i]);
-  free(ids);
 }
 
 /* Sets *YES when AGENCY_ID is involved with CHILD_ID. */

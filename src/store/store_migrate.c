@@ -23,6 +23,7 @@ static const char CREATE_TABLE[] =
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";
 
+/* The version NNNN of a migration file named "NNNN_name.sql", or -1 for any other file. */
 static int migration_version(const char *name) {
   if (strlen(name) < 9 || name[4] != '_') return -1;
   for (int i = 0; i < 4; i++) {
@@ -33,6 +34,7 @@ static int migration_version(const char *name) {
   return atoi(name);
 }
 
+/* BLAKE2b-256 of a migration's text, in hex. */
 static void checksum(const char *data, size_t len, char out[65]) {
   unsigned char h[32];
   crypto_generichash(h, sizeof h, (const unsigned char *)data, len, NULL, 0);
@@ -68,6 +70,8 @@ int store_schema_version(struct db *db, int *version) {
 */
 int store_migrate(struct db *db, int *applied, char *err, size_t errlen) {
   *applied = 0;
+  /* Cleared so that the "no message yet" test below never reads the caller's garbage. */
+  if (errlen) err[0] = '\0';
   if (db_exec(db, CREATE_TABLE) != DB_OK) {
     snprintf(err, errlen, "schema_migrations: %s", db_error(db));
     return DB_ERROR;

@@ -23,6 +23,10 @@ DB_QUERY(Q_UPDATE, "UPDATE users SET name = $2, email = $3, agency_id = $4, role
                    "manager_id = $6, disabled = $7, updated_at = $8 WHERE id = $1");
 DB_QUERY(Q_SET_PASSWORD, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1");
 DB_QUERY(Q_FAILED, "UPDATE users SET failed_logins = $2, locked_until = $3, updated_at = $4 WHERE id = $1");
+/* One statement, so concurrent failures each count (no lost increments). */
+DB_QUERY(Q_COUNT_FAILURE, "UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 "
+                          "RETURNING failed_logins");
+DB_QUERY(Q_LOCK, "UPDATE users SET locked_until = $2 WHERE id = $1");
 DB_QUERY(Q_OK, "UPDATE users SET failed_logins = 0, locked_until = 0, updated_at = $2 "
                "WHERE id = $1 AND (failed_logins <> 0 OR locked_until <> 0)");
 DB_QUERY(Q_SET_TOTP, "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = 0, "
@@ -161,6 +165,27 @@ int store_user_login_failed(struct db *db, const char *id, int failed, int64_t l
   db_bind_int(st, 2, failed);
   db_bind_int(st, 3, locked_until);
   db_bind_int(st, 4, now);
+  return db_run(st);
+}
+
+/* Adds one failed sign-in to user ID and stores the new count in *FAILED. */
+int store_user_count_failure(struct db *db, const char *id, int64_t now, int *failed) {
+  struct db_stmt *st = db_prepare(db, &Q_COUNT_FAILURE);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  db_bind_int(st, 2, now);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *failed = (int)db_int(st, 0);
+  db_reset(st);
+  return rc == DB_ROW ? DB_OK : rc < 0 ? rc : DB_DONE;
+}
+
+/* Locks user ID against sign-in until UNTIL. */
+int store_user_lock(struct db *db, const char *id, int64_t until) {
+  struct db_stmt *st = db_prepare(db, &Q_LOCK);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  db_bind_int(st, 2, until);
   return db_run(st);
 }
 

@@ -23,12 +23,14 @@ bool text_is_blank(const char *s) {
   return true;
 }
 
+/* Lower-cases the ASCII letters of S in place; other bytes are left alone. */
 void text_lower_ascii(char *s) {
   for (; *s; s++) {
     if (*s >= 'A' && *s <= 'Z') *s = (char)(*s + 32);
   }
 }
 
+/* Upper-cases the ASCII letters of S in place; other bytes are left alone. */
 void text_upper_ascii(char *s) {
   for (; *s; s++) {
     if (*s >= 'a' && *s <= 'z') *s = (char)(*s - 32);
@@ -47,10 +49,25 @@ static char fold_latin1(unsigned char b) {
 }
 
 /*
+** Folds one two-byte UTF-8 Latin Extended-A letter (U+0100..U+017F, lead
+** byte C4 or C5) to its base ASCII letter, so that the Central European names
+** common in England's schools ("Łukasz", "Szymańska", "Dvořák") meet their
+** unaccented spellings.  Ligatures fold to their first letter, as Æ does.
+*/
+static char fold_latin_ext_a(unsigned char lead, unsigned char b) {
+  static const char map[] =
+      /* U+0100 */ "aaaaaaccccccccdd" "ddeeeeeeeeeegggg" "gggghhhhiiiiiiii" "iiiijjkkklllllll"
+      /* U+0140 */ "lllnnnnnnnnnoooo" "oooorrrrrrssssss" "ssttttttuuuuuuuu" "uuuuwwyyyzzzzzzs";
+  if (b < 0x80 || b > 0xBF) return 0;
+  return map[(lead == 0xC5 ? 64 : 0) + (b - 0x80)];
+}
+
+/*
 ** Normalises IN into a search key: ASCII letters lower-cased, digits kept,
-** Latin-1 accented letters folded (e.g. "Zoë" -> "zoe"), everything else
-** (spaces, hyphens, apostrophes, other scripts) dropped.  Writes at most
-** OUTCAP-1 chars and NUL; returns the key length.
+** Latin-1 and Latin Extended-A accented letters folded (e.g. "Zoë" -> "zoe",
+** "Łukasz" -> "lukasz"), everything else (spaces, hyphens, apostrophes,
+** other scripts) dropped.  Writes at most OUTCAP-1 chars and NUL; returns the
+** key length.
 */
 size_t text_fold_key(const char *in, char *out, size_t outcap) {
   size_t o = 0;
@@ -62,8 +79,10 @@ size_t text_fold_key(const char *in, char *out, size_t outcap) {
       if (c >= 'A' && c <= 'Z') out[o++] = (char)(c + 32);
       else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out[o++] = (char)c;
       p++;
-    } else if (c == 0xC3 && p[1]) {
-      char f = fold_latin1(p[1]);
+    } else if (c >= 0xC3 && c <= 0xC5 && (p[1] & 0xC0) == 0x80) {
+      /* Only a real continuation byte is consumed with its lead, so a stray
+         lead byte never swallows the ASCII letter after it. */
+      char f = c == 0xC3 ? fold_latin1(p[1]) : fold_latin_ext_a(c, p[1]);
       if (f) out[o++] = f;
       p += 2;
     } else {

@@ -140,7 +140,10 @@ bool time_parse_iso(const char *s, int64_t *out) {
   } else {
     return false;
   }
-  *out = days * 86400 + hh * 3600 + mi * 60 + ss - offset;
+  int64_t t = days * 86400 + hh * 3600 + mi * 60 + ss - offset;
+  /* An offset must not carry the instant outside years 1..9999, where it could not be written back. */
+  if (t < -62135596800LL || t > 253402300799LL) return false;
+  *out = t;
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include "util/xalloc.h"
 #include "web/web.h"
 
+/* The string member K of O, or NULL. */
 static const char *js(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 static const struct code ROLE_CODES[] = {
@@ -29,31 +30,57 @@ void web_admin_users(struct req *r) {
   page_init(&p, "Users", "users");
   if (req_query(r, "created")) p.notice = "The user has been added";
   struct buf *b = &p.body;
-  hf(b, "<h1 class=\"govuk-heading-l\">Users</h1><p class=\"govuk-body\"><a class=\"govuk-button\" "
-        "href=\"/admin/users/new\" role=\"button\" draggable=\"false\" data-module=\"govuk-button\">Add a user</a></p>"
-        "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-visually-hidden\">Users</caption>"
-        "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+  hf(b, "<h1 class=\"govuk-heading-l\">Users</h1><a class=\"govuk-button\" href=\"/admin/users/new\" role=\"button\" "
+        "draggable=\"false\" data-module=\"govuk-button\">Add a user</a>"
+        "<table class=\"govuk-table\" data-testid=\"users\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
+        "%zu %s</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
         "<th scope=\"col\" class=\"govuk-table__header\">Username</th><th scope=\"col\" class=\"govuk-table__header\">Name</th>"
         "<th scope=\"col\" class=\"govuk-table__header\">Agency</th><th scope=\"col\" class=\"govuk-table__header\">Role</th>"
-        "<th scope=\"col\" class=\"govuk-table__header\">Manager</th><th scope=\"col\" class=\"govuk-table__header\">Status</th>"
-        "</tr></thead><tbody class=\"govuk-table__body\">");
+        "<th scope=\"col\" class=\"govuk-table__header\">Manager</th>"
+        "<th scope=\"col\" class=\"govuk-table__header\">Second factor</th>"
+        "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead><tbody class=\"govuk-table__body\">",
+     json_array_size(users), json_array_size(users) == 1 ? "user" : "users");
   size_t i;
   json_t *u;
   json_array_foreach(users, i, u) {
     const char *status = json_is_true(json_object_get(u, "disabled")) ? "Disabled"
                          : json_is_true(json_object_get(u, "locked")) ? "Locked"
                                                                       : "Active";
-    hf(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
+    const char *colour = !strcmp(status, "Active") ? "green" : !strcmp(status, "Locked") ? "orange" : "grey";
+    const char *role = code_label(ROLE_CODES, js(u, "role"));
+    hf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th>"
           "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
-          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
-       js(u, "username"), js(u, "name"), js(u, "agency"), code_label(ROLE_CODES, js(u, "role")),
-       js(u, "manager") ? js(u, "manager") : "", status);
+          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
+          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
+       js(u, "username"), js(u, "name"), js(u, "agency"), role ? role : js(u, "role"),
+       js(u, "manager") ? js(u, "manager") : "None", json_is_true(json_object_get(u, "totp_enabled")) ? "Set up" : "Not set up");
+    web_tag(b, status, colour);
+    hf(b, "</td></tr>");
   }
   hf(b, "</tbody></table>");
   json_decref(users);
   page_send(r, &p, 200);
 }
 
+static const struct error_link USER_LINKS[] = {{"username", NULL}, {"name", NULL},    {"email", NULL},
+                                               {"agency", NULL},   {"role", NULL},    {"manager", NULL},
+                                               {"password", NULL}, {NULL, NULL}};
+
+static const struct field_label USER_LABELS[] = {
+    {"username", "Username", "Enter a username"},
+    {"name", "Full name", "Enter the person's full name"},
+    {"email", "Email", NULL},
+    {"agency", "Agency", "Select the agency the person works for"},
+    {"role", "Role", "Select a role"},
+    {"manager", "Manager", NULL},
+    {"password", "First password", "Enter a first password"},
+    {NULL, NULL, NULL},
+};
+
+/*
+** The form to add a user, refilled from the post being answered (never the
+** password).  Agencies come from the store for the select.
+*/
 static void user_form(struct req *r, struct field_errors *errs, int status) {
   json_t *agencies = NULL;
   if (store_agency_list(req_db(r), &agencies) != DB_OK) {
@@ -68,24 +95,28 @@ static void user_form(struct req *r, struct field_errors *errs, int status) {
   }
   struct page p;
   page_init(&p, "Add a user", "users");
-  static const char *const order[] = {"username", "name", "email", "agency", "role", "manager", "password", NULL};
   p.errors = errs;
-  p.error_order = order;
+  p.error_links = USER_LINKS;
   p.back = "/admin/users";
   struct buf *b = &p.body;
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">Add a user</h1>"
         "<form method=\"post\" action=\"/admin/users/new\" novalidate>");
   web_csrf_field(r, b);
-  web_text_input(b, "username", "Username", form_str(r, "username"), "Lower-case letters, digits, dots and hyphens", errs, "off", NULL);
+  web_text_input(b, "username", "Username", form_str(r, "username"),
+                 "Lower-case letters, digits, dots, hyphens, underscores or @", errs, "off", "govuk-!-width-one-half");
   web_text_input(b, "name", "Full name", form_str(r, "name"), NULL, errs, "off", NULL);
-  web_text_input(b, "email", "Email (optional)", form_str(r, "email"), "Work email, for notifications", errs, "off", NULL);
-  web_select(b, "agency", "Agency", codes, form_str(r, "agency"), errs, true);
-  web_select(b, "role", "Role", ROLE_CODES, form_str(r, "role"), errs, true);
+  web_text_input(b, "email", "Email (optional)", form_str(r, "email"), "Their work email, for notifications", errs, "off",
+                 NULL);
+  web_select(b, "agency", "Agency", codes, form_str(r, "agency"), NULL, errs, "Select agency");
+  web_select(b, "role", "Role", ROLE_CODES, form_str(r, "role"), "The role decides what they can see and do", errs,
+             "Select role");
   web_text_input(b, "manager", "Manager's username (optional)", form_str(r, "manager"),
-                 "Overdue work escalates to this person", errs, "off", NULL);
-  web_text_input(b, "password", "First password", NULL, "At least 12 characters; give it to the user securely", errs,
-                 "new-password", NULL);
-  hf(b, "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">Add user</button></form></div></div>");
+                 "Work that is not done in time escalates to this person", errs, "off", "govuk-!-width-one-half");
+  web_password_input(b, "password", "First password",
+                     "At least 12 characters. Give it to them in person or by phone, never by email.", errs,
+                     "new-password");
+  web_button(b, "Add user");
+  hf(b, "</form></div></div>");
   free(codes);
   json_decref(agencies);
   page_send(r, &p, status);
@@ -108,13 +139,26 @@ void web_admin_user_new(struct req *r) {
   json_t *out = NULL;
   int rc = svc_user_create(r, in, &errs, &out);
   if (rc == SVC_OK) resp_redirect(r, "/admin/users?created=1");
-  else if (rc == SVC_INVALID || rc == SVC_CONFLICT) user_form(r, &errs, 422);
+  else if (rc == SVC_INVALID || rc == SVC_CONFLICT) {
+    web_humanise(&errs, USER_LABELS);
+    user_form(r, &errs, 422);
+  }
   else web_error_page(r, 503, "The user could not be added just now.");
   json_decref(out);
   json_decref(in);
   ferr_free(&errs);
 }
 
+static const struct error_link AGENCY_LINKS[] = {{"code", NULL}, {"name", NULL}, {"type", NULL}, {NULL, NULL}};
+
+static const struct field_label AGENCY_LABELS[] = {
+    {"code", "Code", "Enter a short code for the agency"},
+    {"name", "Name", "Enter the agency's name"},
+    {"type", "Type", "Select the type of agency"},
+    {NULL, NULL, NULL},
+};
+
+/* The agencies and, below them, the form to add one (refilled from a post being answered). */
 static void agencies_page(struct req *r, struct field_errors *errs, int status, const char *notice) {
   json_t *agencies = NULL;
   if (store_agency_list(req_db(r), &agencies) != DB_OK) {
@@ -123,29 +167,36 @@ static void agencies_page(struct req *r, struct field_errors *errs, int status, 
   }
   struct page p;
   page_init(&p, "Agencies", "agencies");
-  static const char *const order[] = {"code", "name", "type", NULL};
   p.errors = errs;
-  p.error_order = order;
+  p.error_links = AGENCY_LINKS;
   p.notice = notice;
   struct buf *b = &p.body;
-  hf(b, "<h1 class=\"govuk-heading-l\">Agencies</h1><table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-        "govuk-visually-hidden\">Agencies</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+  hf(b, "<h1 class=\"govuk-heading-l\">Agencies</h1><table class=\"govuk-table\" data-testid=\"agencies\">"
+        "<caption class=\"govuk-table__caption govuk-table__caption--m\">%zu partner %s</caption>"
+        "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
         "<th scope=\"col\" class=\"govuk-table__header\">Code</th><th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-        "<th scope=\"col\" class=\"govuk-table__header\">Type</th></tr></thead><tbody class=\"govuk-table__body\">");
+        "<th scope=\"col\" class=\"govuk-table__header\">Type</th></tr></thead><tbody class=\"govuk-table__body\">",
+     json_array_size(agencies), json_array_size(agencies) == 1 ? "agency" : "agencies");
   size_t i;
   json_t *a;
   json_array_foreach(agencies, i, a) {
-    hf(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
-          "<td class=\"govuk-table__cell\">%s</td></tr>",
-       js(a, "code"), js(a, "name"), code_label(AGENCY_TYPES, js(a, "type")));
+    const char *type = code_label(AGENCY_TYPES, js(a, "type"));
+    hf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th>"
+          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+       js(a, "code"), js(a, "name"), type ? type : js(a, "type"));
   }
-  hf(b, "</tbody></table><h2 class=\"govuk-heading-m\">Add an agency</h2><form method=\"post\" action=\"/admin/agencies\" novalidate>");
+  hf(b, "</tbody></table><div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">"
+        "<form method=\"post\" action=\"/admin/agencies\" novalidate><fieldset class=\"govuk-fieldset\">"
+        "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">"
+        "Add an agency</h2></legend>");
   web_csrf_field(r, b);
-  web_text_input(b, "code", "Code", form_str(r, "code"), "Upper-case letters and digits, for example SYP", errs, "off",
+  web_text_input(b, "code", "Code", form_str(r, "code"), "Upper-case letters and digits, for example HFP", errs, "off",
                  "govuk-input--width-10");
   web_text_input(b, "name", "Name", form_str(r, "name"), NULL, errs, "off", NULL);
-  web_select(b, "type", "Type", AGENCY_TYPES, form_str(r, "type"), errs, true);
-  hf(b, "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">Add agency</button></form>");
+  web_select(b, "type", "Type", AGENCY_TYPES, form_str(r, "type"), NULL, errs, "Select type");
+  hf(b, "</fieldset>");
+  web_button(b, "Add agency");
+  hf(b, "</form></div></div>");
   json_decref(agencies);
   page_send(r, &p, status);
 }
@@ -168,7 +219,10 @@ void web_admin_agency_new(struct req *r) {
   json_t *out = NULL;
   int rc = svc_agency_create(r, in, &errs, &out);
   if (rc == SVC_OK) resp_redirect(r, "/admin/agencies?created=1");
-  else if (rc == SVC_INVALID || rc == SVC_CONFLICT) agencies_page(r, &errs, 422, NULL);
+  else if (rc == SVC_INVALID || rc == SVC_CONFLICT) {
+    web_humanise(&errs, AGENCY_LABELS);
+    agencies_page(r, &errs, 422, NULL);
+  }
   else web_error_page(r, 503, "The agency could not be added just now.");
   json_decref(out);
   json_decref(in);

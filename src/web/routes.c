@@ -6,12 +6,6 @@
 #include "web/web.h"
 
 #define H ROUTE_HTML
-#define CASE_CREATORS                                                                          \
-  (R(ROLE_REFERRER) | R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | \
-   R(ROLE_MANAGER) | R(ROLE_DIRECTOR))
-#define CASE_EDITORS                                                                           \
-  (R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | R(ROLE_MANAGER) | \
-   R(ROLE_DIRECTOR))
 #define ADMIN R(ROLE_ADMIN)
 
 static const char *const Q_SEARCH[] = {"q", NULL};
@@ -32,11 +26,11 @@ const struct route web_routes[] = {
     {"POST", "/sign-in/enrol", ROLES_ALL, H | ROUTE_SECOND_FACTOR | ROUTE_FORM, web_enrol, NULL, "Confirm the authenticator"},
     {"POST", "/sign-out", ROLES_ALL, H | ROUTE_SECOND_FACTOR | ROUTE_FORM, web_sign_out, NULL, "Sign out"},
     {"GET", "/children", ROLES_CASE, H, web_children_search, Q_SEARCH, "Find a child"},
-    {"GET", "/children/new", CASE_CREATORS, H, web_child_new_form, NULL, "Record a child (form)"},
-    {"POST", "/children/new", CASE_CREATORS, H | ROUTE_FORM, web_child_new, NULL, "Record a child"},
+    {"GET", "/children/new", WEB_CASE_CREATORS, H, web_child_new_form, NULL, "Record a child (form)"},
+    {"POST", "/children/new", WEB_CASE_CREATORS, H | ROUTE_FORM, web_child_new, NULL, "Record a child"},
     {"GET", "/children/{id}", ROLES_CASE, H, web_child_view, Q_VIEW, "A child's record"},
-    {"GET", "/children/{id}/edit", CASE_EDITORS, H, web_child_edit_form, NULL, "Change a child (form)"},
-    {"POST", "/children/{id}/edit", CASE_EDITORS, H | ROUTE_FORM, web_child_edit, NULL, "Change a child"},
+    {"GET", "/children/{id}/edit", WEB_CASE_EDITORS, H, web_child_edit_form, NULL, "Change a child (form)"},
+    {"POST", "/children/{id}/edit", WEB_CASE_EDITORS, H | ROUTE_FORM, web_child_edit, NULL, "Change a child"},
     {"GET", "/audit", ROLES_AUDIT_READERS, H, web_audit, Q_AUDIT, "Audit trail of a record"},
     {"GET", "/admin/users", ADMIN, H, web_admin_users, Q_CREATED, "Users"},
     {"GET", "/admin/users/new", ADMIN, H, web_admin_user_new_form, NULL, "Add a user (form)"},

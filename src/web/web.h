@@ -12,13 +12,37 @@
 #include "http/html.h"
 #include "http/http.h"
 
+/* Roles that may record a child, and change a child's details. */
+#define WEB_CASE_CREATORS                                                                      \
+  (R(ROLE_REFERRER) | R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | \
+   R(ROLE_MANAGER) | R(ROLE_DIRECTOR))
+#define WEB_CASE_EDITORS                                                                       \
+  (R(ROLE_MASH) | R(ROLE_SOCIAL_WORKER) | R(ROLE_CSE_WORKER) | R(ROLE_POLICE) | R(ROLE_MANAGER) | \
+   R(ROLE_DIRECTOR))
+
+/*
+** Where the error summary's link for a field goes: the id of the first
+** control of that field.  A plain input's id is its name; a date input's
+** first control is its day box, so its anchor differs.
+*/
+struct error_link {
+  const char *field;
+  const char *anchor; /* NULL: the same as field */
+};
+
+/* A field's name in error messages, and the message when it is missing (NULL: "LABEL is required"). */
+struct field_label {
+  const char *field, *label, *required;
+};
+
 /* layout.c */
 struct page {
-  const char *title;      /* <title> and, unless h1 is set, the heading */
+  const char *title;      /* <title>, after "Error: " when there are errors */
   const char *nav;        /* which navigation item is current */
   struct buf body;        /* the main content, already escaped */
+  struct buf identity;    /* an MOJ identity bar shown above the content, already escaped (may be empty) */
   struct field_errors *errors; /* shown in the error summary when given */
-  const char *const *error_order; /* field names in the order they appear, for the summary's links */
+  const struct error_link *error_links; /* fields in page order, {NULL, NULL} ended: the summary's order and links */
   const char *back;       /* a back link's href */
   const char *notice;     /* a success banner */
 };
@@ -27,16 +51,29 @@ void page_send(struct req *r, struct page *p, int status);
 void web_error_page(struct req *r, int status, const char *message);
 void web_csrf_field(struct req *r, struct buf *b);
 
+const char *web_role_label(enum role r);
+
 /* form helpers (forms.c) */
 const char *form_str(struct req *r, const char *name);
 void web_text_input(struct buf *b, const char *name, const char *label, const char *value, const char *hint,
                     struct field_errors *errs, const char *autocomplete, const char *css);
+void web_password_input(struct buf *b, const char *name, const char *label, const char *hint,
+                        struct field_errors *errs, const char *autocomplete);
+void web_code_input(struct buf *b, const char *name, const char *label, const char *hint, struct field_errors *errs);
+void web_textarea(struct buf *b, const char *name, const char *label, const char *value, const char *hint,
+                  struct field_errors *errs);
 void web_select(struct buf *b, const char *name, const char *label, const struct code *codes, const char *value,
-                struct field_errors *errs, bool with_blank);
-void web_date_input(struct buf *b, const char *name, const char *label, const char *value, const char *hint,
+                const char *hint, struct field_errors *errs, const char *blank);
+void web_date_input(struct req *r, struct buf *b, const char *name, const char *legend, const char *value, const char *hint,
                     struct field_errors *errs);
+void web_radios_yes_no(struct buf *b, const char *name, const char *legend, const char *hint, const char *value,
+                       struct field_errors *errs);
+void web_button(struct buf *b, const char *text);
 void web_summary_row(struct buf *b, const char *key, const char *value);
+const char *web_date_long(const char *iso, char *out, size_t cap);
+const char *web_time_long(const char *iso, char *out, size_t cap);
 void web_tag(struct buf *b, const char *text, const char *colour);
+void web_humanise(struct field_errors *errs, const struct field_label *labels);
 json_t *form_date(struct req *r, const char *name, struct field_errors *errs, const char *label);
 
 /* pages */

@@ -86,7 +86,8 @@ CREATE TABLE child_search (
   key       TEXT NOT NULL,
   PRIMARY KEY (kind, key, child_id)
 );
-CREATE INDEX child_search_child ON child_search(child_id);
+-- Probing "does this child also have key K?" for the second and later terms of a search.
+CREATE INDEX child_search_child ON child_search(child_id, kind, key);
 
 -- Which agencies are involved with a child, and so may see the record.
 CREATE TABLE child_involvement (

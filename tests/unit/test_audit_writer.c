@@ -1,0 +1,193 @@
+/*
+** Unit tests for the batching audit writer: entries submitted from many
+** threads, while other connections append inside their own write
+** transactions, end up in one unforked chain that verifies; every
+** submission is reported committed; stopping drains the queue and signs a
+** final checkpoint; an empty submission completes at once.  Run on SQLite
+** (where BEGIN IMMEDIATE serialises writers) and on PostgreSQL (where the
+** advisory lock must, or concurrent appends would fork the chain).
+*/
+#include "testutil.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include "audit/audit.h"
+#include "util/xalloc.h"
+
+enum { SUBMITTERS = 6, SUBMISSIONS = 25, APPENDERS = 2, APPENDS = 15 };
+
+/* What each submitting thread is given and reports back. */
+struct job {
+  struct audit_writer *w;
+  const char *db_path;
+  int id;
+  int rows;     /* entries this thread wrote */
+  int refused;  /* submissions reported not written */
+};
+
+/* A heap array of N new entries by thread ID (the writer takes ownership). */
+static struct audit_row **make_rows(int id, int n) {
+  struct audit_row **rows = xcalloc((size_t)n, sizeof *rows);
+  for (int i = 0; i < n; i++) {
+    char obj[32];
+    snprintf(obj, sizeof obj, "ch_t%d_%d", id, i);
+    json_t *details = json_pack("{s:i,s:i}", "thread", id, "i", i);
+    rows[i] = audit_row_new("us_1", "jo", "mash", "RMBC", "child.read", "child", obj, "ok", NULL, "127.0.0.1",
+                            details);
+    json_decref(details);
+  }
+  return rows;
+}
+
+/* Thread body: submits entries through the writer and waits for each commit. */
+static void *submitter(void *arg) {
+  struct job *j = arg;
+  for (int s = 0; s < SUBMISSIONS; s++) {
+    int n = 1 + (j->id + s) % 3;
+    if (audit_submit_wait(j->w, make_rows(j->id, n), n)) j->rows += n;
+    else j->refused++;
+  }
+  return NULL;
+}
+
+/* Thread body: on its own connection, appends entries inside its own write transactions. */
+static void *appender(void *arg) {
+  struct job *j = arg;
+  struct db *db = NULL;
+  char err[256];
+  if (db_open(j->db_path, false, &db, err, sizeof err) != 0) return NULL;
+  for (int s = 0; s < APPENDS; s++) {
+    struct audit_row **rows = make_rows(100 + j->id, 2);
+    int rc = db_begin(db);
+    if (rc == DB_OK) rc = audit_append_tx(db, rows, 2);
+    if (rc == DB_OK) rc = db_commit(db);
+    if (rc == DB_OK) j->rows += 2;
+    else {
+      db_rollback(db);
+      j->refused++;
+    }
+    audit_rows_free(rows, 2);
+    free(rows);
+  }
+  db_close(db);
+  return NULL;
+}
+
+/* Counts calls of count_done and records that each reported success. */
+static int done_calls, done_ok;
+
+/* audit_submit callback for the empty submission. */
+static void count_done(void *arg, bool ok) {
+  (void)arg;
+  done_calls++;
+  if (ok) done_ok++;
+}
+
+/* The engine a test runs on, passed as the cmocka initial state. */
+static enum tu_kind SQLITE = TU_SQLITE, POSTGRES = TU_POSTGRES;
+
+/* Concurrent submitters and in-transaction appenders build one chain that verifies. */
+static void test_concurrent_chain(void **state) {
+  struct tu_db t;
+  tu_db_open_kind(&t, *(enum tu_kind *)*state);
+  char key_path[PATH_MAX], cp_path[PATH_MAX], err[256];
+  tu_path(key_path, t.dir, "audit.key");
+  tu_path(cp_path, t.dir, "checkpoints.log");
+  struct audit_key key;
+  assert_int_equal(audit_key_create(key_path, err, sizeof err), 0);
+  assert_int_equal(audit_key_load(key_path, &key, err, sizeof err), 0);
+  struct audit_writer *w = NULL;
+  /* A long interval: the only checkpoint is the one made at stop. */
+  assert_int_equal(audit_writer_start(t.path, 7, 86400, &key, cp_path, &w, err, sizeof err), 0);
+
+  done_calls = done_ok = 0;
+  audit_submit(w, NULL, 0, count_done, NULL);
+  assert_int_equal(done_calls, 1);
+  assert_int_equal(done_ok, 1);
+
+  pthread_t th[SUBMITTERS + APPENDERS];
+  struct job jobs[SUBMITTERS + APPENDERS];
+  memset(jobs, 0, sizeof jobs);
+  for (int i = 0; i < SUBMITTERS + APPENDERS; i++) {
+    jobs[i].w = w;
+    jobs[i].db_path = t.path;
+    jobs[i].id = i;
+    assert_int_equal(pthread_create(&th[i], NULL, i < SUBMITTERS ? submitter : appender, &jobs[i]), 0);
+  }
+  int64_t expected = 0;
+  for (int i = 0; i < SUBMITTERS + APPENDERS; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(jobs[i].refused, 0);
+    expected += jobs[i].rows;
+  }
+  int64_t submitted = 0;
+  for (int i = 0; i < SUBMITTERS; i++) submitted += jobs[i].rows;
+  int64_t want = 0;
+  for (int i = 0; i < SUBMITTERS; i++) {
+    for (int k = 0; k < SUBMISSIONS; k++) want += 1 + (i + k) % 3;
+  }
+  assert_int_equal(submitted, want);
+  assert_int_equal(expected, submitted + APPENDERS * APPENDS * 2);
+
+  uint64_t queued, batches, entries, failures;
+  audit_writer_stats(w, &queued, &batches, &entries, &failures);
+  assert_int_equal(queued, 0);
+  assert_int_equal(entries, (uint64_t)submitted);
+  assert_int_equal(failures, 0);
+  assert_true(batches >= 1 && batches <= SUBMITTERS * SUBMISSIONS);
+  audit_writer_stop(w);
+
+  /* One chain, every entry in it, verified against the key and the file, with the final checkpoint at the head. */
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, &key, cp_path, &res), DB_OK);
+  if (res.first_bad_seq) fail_msg("bad at %lld: %s", (long long)res.first_bad_seq, res.reason);
+  assert_int_equal(res.entries, expected);
+  assert_int_equal(res.checkpoints, 1);
+  int64_t last = 0;
+  assert_int_equal(store_audit_last_checkpoint(t.db, &last), DB_OK);
+  assert_int_equal(last, expected);
+  audit_key_wipe(&key);
+  tu_db_close(&t);
+}
+
+/* Stopping with entries still queued writes them before returning. */
+static void test_stop_drains_queue(void **state) {
+  struct tu_db t;
+  tu_db_open_kind(&t, *(enum tu_kind *)*state);
+  char err[256];
+  struct audit_writer *w = NULL;
+  assert_int_equal(audit_writer_start(t.path, 2, 86400, NULL, NULL, &w, err, sizeof err), 0);
+  for (int i = 0; i < 20; i++) audit_submit(w, make_rows(i, 3), 3, NULL, NULL);
+  audit_writer_stop(w);
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.entries, 60);
+  assert_int_equal(res.checkpoints, 0); /* no key, no checkpoint */
+  tu_db_close(&t);
+}
+
+/* A writer cannot start on a database that does not exist. */
+static void test_start_needs_database(void **state) {
+  (void)state;
+  char dir[PATH_MAX], path[PATH_MAX], err[256] = "";
+  tu_mkdtemp(dir);
+  tu_path(path, dir, "absent.db");
+  struct audit_writer *w = NULL;
+  assert_int_equal(audit_writer_start(path, 8, 60, NULL, NULL, &w, err, sizeof err), -1);
+  assert_non_null(strstr(err, "absent.db"));
+  audit_writer_stop(NULL); /* harmless */
+  tu_rmtree(dir);
+}
+
+int main(void) {
+  if (sodium_init() < 0) return 1;
+  const struct CMUnitTest tests[] = {
+      {"test_concurrent_chain_sqlite", test_concurrent_chain, NULL, NULL, &SQLITE},
+      {"test_stop_drains_queue_sqlite", test_stop_drains_queue, NULL, NULL, &SQLITE},
+      cmocka_unit_test(test_start_needs_database),
+      {"test_concurrent_chain_postgres", test_concurrent_chain, NULL, NULL, &POSTGRES},
+      {"test_stop_drains_queue_postgres", test_stop_drains_queue, NULL, NULL, &POSTGRES},
+  };
+  return cmocka_run_group_tests_name("audit_writer", tests, NULL, NULL);
+}
