@@ -50,7 +50,7 @@ int audit_append_tx(struct db *db, struct audit_row **rows, int n);
 struct audit_writer;
 typedef void (*audit_done_fn)(void *arg, bool ok);
 struct audit_key;
-int audit_writer_start(const char *dsn, int batch_max, int checkpoint_interval, struct audit_key *key,
+int audit_writer_start(const char *dsn, int batch_max, int batch_wait_us, int checkpoint_interval, struct audit_key *key,
                        const char *checkpoint_file, struct audit_writer **out, char *err, size_t errlen);
 void audit_writer_stop(struct audit_writer *w);
 void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg);

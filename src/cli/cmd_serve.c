@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/accesslog.h"
 #include "http/assets.h"
+#include "http/credcache.h"
 #include "http/metrics.h"
 #include "http/throttle.h"
 #include "store/store.h"
@@ -77,7 +78,7 @@ int cmd_serve(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
-  if (audit_writer_start(cfg->db, cfg->audit_batch_max, cfg->audit_checkpoint_interval, &app->audit_key,
+  if (audit_writer_start(cfg->db, cfg->audit_batch_max, cfg->audit_batch_wait_us, cfg->audit_checkpoint_interval, &app->audit_key,
                          cfg->audit_checkpoint_file, &app->audit, err, sizeof err) != 0) {
     cli_error("serve", "audit writer: %s", err);
     db_pool_free(app->pool);
@@ -95,6 +96,7 @@ int cmd_serve(int argc, char **argv) {
   app->secure_cookies = (cfg->tls_cert[0] != '\0') || strncmp(cfg->public_url, "https://", 8) == 0;
   sem_init(&app->hash_slots, 0, (unsigned)cfg->password_hash_concurrency);
   app->unknown_names = throttle_new();
+  app->creds = credcache_new();
   if (rc == EXIT_OK) {
     /* server_run answers 2 for a listen address that is not HOST:PORT: a usage error, not a run-time one. */
     int s = server_run(app);
@@ -108,6 +110,7 @@ int cmd_serve(int argc, char **argv) {
   audit_key_wipe(&app->audit_key);
   sem_destroy(&app->hash_slots);
   throttle_free(app->unknown_names);
+  credcache_free(app->creds);
   config_free(cfg);
   return rc;
 }

@@ -55,6 +55,7 @@ static const struct setting settings[] = {
     S(audit_checkpoint_file, "data/audit-checkpoints.log"),
     I(audit_checkpoint_interval, "60", 1, 86400),
     I(audit_batch_max, "512", 1, 100000),
+    I(audit_batch_wait_us, "1000", 0, 100000),
     S(access_log, "-"),
     S(assets_dir, "build/assets"),
     S(risk_tool_file, ""),

@@ -36,6 +36,7 @@ struct config {
   char *audit_checkpoint_file;/* append-only copy of each checkpoint, for off-host keeping */
   int audit_checkpoint_interval;
   int audit_batch_max;
+  int audit_batch_wait_us;     /* longest a batch is held open for more entries */
   char *access_log;           /* "-" for stderr, a path, or "off" */
   char *assets_dir;
   char *risk_tool_file;       /* empty: the shipped definition */

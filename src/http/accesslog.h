@@ -5,6 +5,7 @@
 */
 #ifndef SAFEHUB_HTTP_ACCESSLOG_H
 #define SAFEHUB_HTTP_ACCESSLOG_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -16,6 +16,7 @@ struct assets;
 struct metrics;
 struct accesslog;
 struct throttle;
+struct credcache;
 
 struct app {
   struct config *cfg;
@@ -27,6 +28,7 @@ struct app {
   struct accesslog *access_log;
   bool tls;            /* served over TLS directly */
   bool secure_cookies; /* TLS here or at a proxy (public_url is https) */
+  struct credcache *creds;        /* who a session or token belongs to, for a few seconds */
   struct throttle *unknown_names; /* failure counts for usernames that do not exist */
   sem_t hash_slots;    /* bounds concurrent Argon2id hashes (each takes 64 MiB) */
 };

@@ -16,6 +16,7 @@
 #include "core/password.h"
 #include "http/app.h"
 #include "http/auth.h"
+#include "http/credcache.h"
 #include "http/http.h"
 #include "http/throttle.h"
 #include "store/store.h"
@@ -44,48 +45,78 @@ static int load_principal(struct req *r, const char *user_id) {
   return rc == DB_DONE ? AUTH_BAD : AUTH_ERROR;
 }
 
-static int from_session(struct req *r, const char *cookie) {
-  struct db *db = req_db(r);
-  if (!db) return AUTH_ERROR;
+static int from_session(struct req *r, const char *cookie, int64_t epoch) {
   char hash[65];
   auth_hash_secret(cookie, hash);
-  struct session s;
-  int rc = store_session_get(db, hash, &s);
-  if (rc == DB_DONE) return AUTH_BAD;
-  if (rc != DB_ROW) return AUTH_ERROR;
   int64_t now = time_now();
   const struct config *cfg = r->app->cfg;
-  if (now - s.last_seen_at > cfg->session_idle_timeout || now - s.created_at > cfg->session_absolute_timeout) {
-    store_session_delete(db, hash);
+  struct cred c;
+  if (!credcache_get(r->app->creds, hash, epoch, now, &c)) {
+    struct db *db = req_db(r);
+    if (!db) return AUTH_ERROR;
+    struct session s;
+    int rc = store_session_get(db, hash, &s);
+    if (rc == DB_DONE) return AUTH_BAD;
+    if (rc != DB_ROW) return AUTH_ERROR;
+    rc = load_principal(r, s.user_id);
+    if (rc != AUTH_OK) return rc;
+    r->who.kind = AUTH_SESSION;
+    snprintf(r->who.session_hash, sizeof r->who.session_hash, "%s", hash);
+    snprintf(r->who.csrf_token, sizeof r->who.csrf_token, "%s", s.csrf_token);
+    snprintf(r->who.stage, sizeof r->who.stage, "%s", s.stage);
+    c.who = r->who;
+    c.created_at = s.created_at;
+    c.last_seen_at = s.last_seen_at;
+    credcache_put(r->app->creds, hash, &c, epoch, now);
+  }
+  if (now - c.last_seen_at > cfg->session_idle_timeout || now - c.created_at > cfg->session_absolute_timeout) {
+    struct db *db = req_db(r);
+    if (db) store_session_delete(db, hash);
+    memset(&r->who, 0, sizeof r->who);
     return AUTH_EXPIRED;
   }
-  rc = load_principal(r, s.user_id);
-  if (rc != AUTH_OK) return rc;
-  r->who.kind = AUTH_SESSION;
-  snprintf(r->who.session_hash, sizeof r->who.session_hash, "%s", hash);
-  snprintf(r->who.csrf_token, sizeof r->who.csrf_token, "%s", s.csrf_token);
-  snprintf(r->who.stage, sizeof r->who.stage, "%s", s.stage);
-  if (now - s.last_seen_at >= TOUCH_EVERY) store_session_touch(db, hash, now);
+  r->who = c.who;
+  if (now - c.last_seen_at >= TOUCH_EVERY) {
+    struct db *db = req_db(r);
+    if (!db) return AUTH_ERROR;
+    store_session_touch(db, hash, now);
+    c.last_seen_at = now;
+    credcache_put(r->app->creds, hash, &c, epoch, now);
+  }
   return AUTH_OK;
 }
 
-static int from_token(struct req *r, const char *token) {
-  struct db *db = req_db(r);
-  if (!db) return AUTH_ERROR;
+static int from_token(struct req *r, const char *token, int64_t epoch) {
   char hash[65];
   auth_hash_secret(token, hash);
-  struct api_token t;
-  int rc = store_token_by_hash(db, hash, &t);
-  if (rc == DB_DONE) return AUTH_BAD;
-  if (rc != DB_ROW) return AUTH_ERROR;
-  if (t.revoked_at) return AUTH_BAD;
-  rc = load_principal(r, t.user_id);
-  if (rc != AUTH_OK) return rc;
-  r->who.kind = AUTH_TOKEN;
-  snprintf(r->who.token_id, sizeof r->who.token_id, "%s", t.id);
-  snprintf(r->who.stage, sizeof r->who.stage, "full");
   int64_t now = time_now();
-  if (now - t.last_used_at >= TOUCH_EVERY) store_token_touch(db, t.id, now);
+  struct cred c;
+  if (!credcache_get(r->app->creds, hash, epoch, now, &c)) {
+    struct db *db = req_db(r);
+    if (!db) return AUTH_ERROR;
+    struct api_token t;
+    int rc = store_token_by_hash(db, hash, &t);
+    if (rc == DB_DONE) return AUTH_BAD;
+    if (rc != DB_ROW) return AUTH_ERROR;
+    if (t.revoked_at) return AUTH_BAD;
+    rc = load_principal(r, t.user_id);
+    if (rc != AUTH_OK) return rc;
+    r->who.kind = AUTH_TOKEN;
+    snprintf(r->who.token_id, sizeof r->who.token_id, "%s", t.id);
+    snprintf(r->who.stage, sizeof r->who.stage, "full");
+    c.who = r->who;
+    c.created_at = t.created_at;
+    c.last_seen_at = t.last_used_at;
+    credcache_put(r->app->creds, hash, &c, epoch, now);
+  }
+  r->who = c.who;
+  if (now - c.last_seen_at >= TOUCH_EVERY) {
+    struct db *db = req_db(r);
+    if (!db) return AUTH_ERROR;
+    store_token_touch(db, c.who.token_id, now);
+    c.last_seen_at = now;
+    credcache_put(r->app->creds, hash, &c, epoch, now);
+  }
   return AUTH_OK;
 }
 
@@ -101,12 +132,16 @@ int auth_authenticate(struct req *r) {
   if (authz) {
     if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz + 7) < 20 || strlen(authz + 7) > 200)
       return AUTH_BAD;
-    return from_token(r, authz + 7);
+    int64_t epoch;
+    if (!req_db(r) || store_auth_epoch(req_db(r), &epoch) != DB_OK) return AUTH_ERROR;
+    return from_token(r, authz + 7, epoch);
   }
   const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, auth_cookie_name(r->app));
   if (!cookie || !*cookie) return AUTH_NONE_GIVEN;
   if (strlen(cookie) > 100) return AUTH_BAD;
-  return from_session(r, cookie);
+  int64_t epoch;
+  if (!req_db(r) || store_auth_epoch(req_db(r), &epoch) != DB_OK) return AUTH_ERROR;
+  return from_session(r, cookie, epoch);
 }
 
 /* True when TOKEN equals the session's CSRF token (constant time). */
@@ -126,7 +161,9 @@ bool auth_same_origin(struct req *r) {
   const char *site = req_header(r, "Sec-Fetch-Site");
   if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) return false;
   const char *origin = req_header(r, "Origin");
-  if (!origin || strcmp(origin, "null") == 0) return origin == NULL;
+  if (!origin) return true;
+  /* Privacy modes may send "Origin: null"; trust it only beside the browser's own same-origin mark. */
+  if (strcmp(origin, "null") == 0) return site && strcmp(site, "same-origin") == 0;
   const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
   if (!host) return false;
   const char *p = strstr(origin, "://");
@@ -150,7 +187,9 @@ static void set_session_cookie(struct req *r, const char *value, int max_age) {
 int auth_start_session(struct req *r, const char *user_id, const char *stage) {
   struct db *db = req_db(r);
   if (!db) return DB_ERROR;
-  if (r->who.kind == AUTH_SESSION && r->who.session_hash[0]) store_session_delete(db, r->who.session_hash);
+  if (r->who.kind == AUTH_SESSION && r->who.session_hash[0]) {
+    store_session_delete(db, r->who.session_hash);
+  }
   uint8_t raw[32];
   randombytes_buf(raw, sizeof raw);
   char *id = base64url_encode(raw, sizeof raw);

@@ -460,7 +460,7 @@ int server_run(struct app *app) {
       (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)cfg->connection_timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connection_limit,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, 4096u,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_CONNECTION_LIMIT, 4096u,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
       MHD_OPTION_ARRAY, app->tls ? tls_opts : tls_opts + 2, MHD_OPTION_END);
   if (!d) {

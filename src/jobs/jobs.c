@@ -34,9 +34,18 @@ static void purge_sessions(struct jobs *j, int64_t now) {
   db_pool_put(j->app->pool, db);
 }
 
+/* Checkpoints the SQLite WAL (automatic checkpoints are off in the server). */
+static void maintain(struct jobs *j) {
+  struct db *db = db_pool_get(j->app->pool);
+  if (!db) return;
+  if (db_maintain(db) != DB_OK) log_error("database: maintenance failed: %s", db_error(db));
+  db_pool_put(j->app->pool, db);
+}
+
 /* Runs whatever is due. */
 void jobs_tick(struct jobs *j) {
   int64_t now = time_now();
+  maintain(j);
   if (now >= j->next_purge) {
     purge_sessions(j, now);
     j->next_purge = now + SESSION_PURGE_EVERY;

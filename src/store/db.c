@@ -138,3 +138,13 @@ void db_cache_free(struct db_cache *c, void (*finalize)(struct db_stmt *)) {
   free(c->slots);
   memset(c, 0, sizeof *c);
 }
+
+/*
+** Tunes a connection for the long-running server: on SQLite, WAL checkpoints
+** leave the commit path (automatic checkpointing off) and are run by
+** db_maintain() from the jobs tick instead.
+*/
+void db_server_mode(struct db *db) { db->ops->server_mode(db); }
+
+/* Periodic housekeeping (SQLite: a passive WAL checkpoint); DB_OK or an error. */
+int db_maintain(struct db *db) { return db->ops->maintain(db); }

@@ -59,6 +59,8 @@ struct db_ops {
   bool (*in_transaction)(struct db *db);
   bool (*healthy)(struct db *db);
   int (*backup)(struct db *db, const char *path, char *err, size_t errlen);
+  void (*server_mode)(struct db *db);
+  int (*maintain)(struct db *db);
 };
 
 struct db {
@@ -94,6 +96,8 @@ int db_rollback(struct db *db);
 int db_lock_audit(struct db *db);
 bool db_in_transaction(struct db *db);
 int db_backup(struct db *db, const char *path, char *err, size_t errlen);
+void db_server_mode(struct db *db);
+int db_maintain(struct db *db);
 
 /* Driver constructors. */
 int db_sqlite_open(const char *path, bool create, struct db **out, char *err, size_t errlen);

@@ -311,6 +311,13 @@ static int pg_backup(struct db *db, const char *path, char *err, size_t errlen) 
   return DB_OK;
 }
 
+/* PostgreSQL checkpoints and vacuums by itself. */
+static void pg_server_mode(struct db *db) { (void)db; }
+static int pg_maintain(struct db *db) {
+  (void)db;
+  return DB_OK;
+}
+
 static const struct db_ops pg_ops = {
     .close = pg_close,
     .prepare = pg_prepare,
@@ -328,6 +335,8 @@ static const struct db_ops pg_ops = {
     .in_transaction = pg_in_transaction,
     .healthy = pg_healthy,
     .backup = pg_backup,
+    .server_mode = pg_server_mode,
+    .maintain = pg_maintain,
 };
 
 static void quiet_notice(void *arg, const char *msg) {

@@ -38,6 +38,7 @@ int db_pool_new(const char *dsn, int size, struct db_pool **out, char *err, size
   assert(size > 0);
   struct db *first = NULL;
   if (db_open(dsn, false, &first, err, errlen) != 0) return -1;
+  db_server_mode(first);
   struct db_pool *p = xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
@@ -71,7 +72,8 @@ struct db *db_pool_get(struct db_pool *p) {
       pthread_mutex_unlock(&p->mu);
       struct db *db = NULL;
       char err[512];
-      if (db_open(p->dsn, false, &db, err, sizeof err) != 0) {
+      if (db_open(p->dsn, false, &db, err, sizeof err) == 0) db_server_mode(db);
+      if (!db) {
         log_error("database: %s", err);
         pthread_mutex_lock(&p->mu);
         p->open--;

@@ -205,6 +205,21 @@ static int sq_backup(struct db *db, const char *path, char *err, size_t errlen) 
   return DB_OK;
 }
 
+static void sq_server_mode(struct db *db) {
+  /* The WAL is checkpointed by sq_maintain on a timer, never inside a commit;
+     journal_size_limit keeps the WAL file from staying large after a burst. */
+  sqlite3_exec(S(db)->h, "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;", NULL, NULL, NULL);
+}
+
+static int sq_maintain(struct db *db) {
+  int rc = sqlite3_wal_checkpoint_v2(S(db)->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    set_err(db, "checkpoint");
+    return DB_ERROR;
+  }
+  return DB_OK;
+}
+
 static const struct db_ops sqlite_ops = {
     .close = sq_close,
     .prepare = sq_prepare,
@@ -222,6 +237,8 @@ static const struct db_ops sqlite_ops = {
     .in_transaction = sq_in_transaction,
     .healthy = sq_healthy,
     .backup = sq_backup,
+    .server_mode = sq_server_mode,
+    .maintain = sq_maintain,
 };
 
 /*

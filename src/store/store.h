@@ -136,6 +136,8 @@ int store_audit_checkpoints(struct db *db, struct audit_checkpoint **out, int *n
 int store_audit_last_checkpoint(struct db *db, int64_t *seq);
 
 /* ---- who is signed in ---- */
+int store_auth_epoch(struct db *db, int64_t *n);
+int store_auth_epoch_bump(struct db *db);
 int store_principal_for_user(struct db *db, const char *user_id, struct principal *out);
 
 #endif

@@ -31,3 +31,23 @@ int store_principal_for_user(struct db *db, const char *user_id, struct principa
   db_reset(st);
   return rc;
 }
+
+DB_QUERY(Q_EPOCH, "SELECT n FROM auth_epoch WHERE id = 1");
+DB_QUERY(Q_EPOCH_BUMP, "UPDATE auth_epoch SET n = n + 1 WHERE id = 1");
+
+/* The current authentication epoch (see the auth_epoch table). */
+int store_auth_epoch(struct db *db, int64_t *n) {
+  struct db_stmt *st = db_prepare(db, &Q_EPOCH);
+  if (!st) return DB_ERROR;
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, 0);
+  db_reset(st);
+  return rc == DB_ROW ? DB_OK : rc < 0 ? rc : DB_ERROR;
+}
+
+/* Moves the authentication epoch on: every cached credential must be looked up again. */
+int store_auth_epoch_bump(struct db *db) {
+  struct db_stmt *st = db_prepare(db, &Q_EPOCH_BUMP);
+  if (!st) return DB_ERROR;
+  return db_run(st);
+}

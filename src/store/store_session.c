@@ -67,7 +67,7 @@ int store_session_delete(struct db *db, const char *id_hash) {
   struct db_stmt *st = db_prepare(db, &Q_S_DELETE);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, id_hash);
-  return db_run(st);
+  return bump_if_ok(db, db_run(st));
 }
 
 /* Ends every session of a user (password change, disabling, TOTP reset). */
@@ -75,7 +75,7 @@ int store_session_delete_user(struct db *db, const char *user_id) {
   struct db_stmt *st = db_prepare(db, &Q_S_DELETE_USER);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, user_id);
-  return db_run(st);
+  return bump_if_ok(db, db_run(st));
 }
 
 /* Deletes sessions idle since before IDLE_BEFORE or created before CREATED_BEFORE. */
@@ -127,7 +127,7 @@ int store_token_revoke(struct db *db, const char *id, int64_t now) {
   int64_t n = db_changes(st);
   db_reset(st);
   if (rc < 0) return rc;
-  return n ? DB_OK : DB_DONE;
+  return n ? bump_if_ok(db, DB_OK) : DB_DONE;
 }
 
 int store_token_touch(struct db *db, const char *id, int64_t now) {

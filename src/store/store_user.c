@@ -145,7 +145,7 @@ int store_user_update_profile(struct db *db, const struct user *u) {
   db_bind_text(st, 6, nz(u->manager_id));
   db_bind_bool(st, 7, u->disabled);
   db_bind_int(st, 8, u->updated_at);
-  return db_run(st);
+  return bump_if_ok(db, db_run(st));
 }
 
 int store_user_set_password(struct db *db, const char *id, const char *hash, int64_t now) {
@@ -154,7 +154,7 @@ int store_user_set_password(struct db *db, const char *id, const char *hash, int
   db_bind_text(st, 1, id);
   db_bind_text(st, 2, hash);
   db_bind_int(st, 3, now);
-  return db_run(st);
+  return bump_if_ok(db, db_run(st));
 }
 
 /* Records a failed sign-in: the failure count and any lock. */
@@ -206,7 +206,7 @@ int store_user_set_totp(struct db *db, const char *id, const char *secret, bool 
   db_bind_text(st, 2, secret);
   db_bind_bool(st, 3, enabled);
   db_bind_int(st, 4, now);
-  return db_run(st);
+  return bump_if_ok(db, db_run(st));
 }
 
 /*

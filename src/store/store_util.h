@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include "store/db.h"
+#include "store/store.h"
 
 /* Copies column COL (empty for NULL) into the array DST, truncating safely. */
 #define COPY_COL(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_text((st), (col)) ? db_text((st), (col)) : "")
@@ -16,5 +17,8 @@ static inline void json_set_col(json_t *obj, const char *key, struct db_stmt *st
   const char *v = db_text(st, col);
   json_object_set_new(obj, key, v ? json_string(v) : json_null());
 }
+
+/* RC, after moving the authentication epoch on when RC is DB_OK (credentials changed meaning). */
+static inline int bump_if_ok(struct db *db, int rc) { return rc == DB_OK ? store_auth_epoch_bump(db) : rc; }
 
 #endif

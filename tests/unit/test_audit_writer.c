@@ -98,7 +98,7 @@ static void test_concurrent_chain(void **state) {
   assert_int_equal(audit_key_load(key_path, &key, err, sizeof err), 0);
   struct audit_writer *w = NULL;
   /* A long interval: the only checkpoint is the one made at stop. */
-  assert_int_equal(audit_writer_start(t.path, 7, 86400, &key, cp_path, &w, err, sizeof err), 0);
+  assert_int_equal(audit_writer_start(t.path, 7, 1000, 86400, &key, cp_path, &w, err, sizeof err), 0);
 
   done_calls = done_ok = 0;
   audit_submit(w, NULL, 0, count_done, NULL);
@@ -156,7 +156,7 @@ static void test_stop_drains_queue(void **state) {
   tu_db_open_kind(&t, *(enum tu_kind *)*state);
   char err[256];
   struct audit_writer *w = NULL;
-  assert_int_equal(audit_writer_start(t.path, 2, 86400, NULL, NULL, &w, err, sizeof err), 0);
+  assert_int_equal(audit_writer_start(t.path, 2, 1000, 86400, NULL, NULL, &w, err, sizeof err), 0);
   for (int i = 0; i < 20; i++) audit_submit(w, make_rows(i, 3), 3, NULL, NULL);
   audit_writer_stop(w);
   struct audit_verify_result res;
@@ -174,7 +174,7 @@ static void test_start_needs_database(void **state) {
   tu_mkdtemp(dir);
   tu_path(path, dir, "absent.db");
   struct audit_writer *w = NULL;
-  assert_int_equal(audit_writer_start(path, 8, 60, NULL, NULL, &w, err, sizeof err), -1);
+  assert_int_equal(audit_writer_start(path, 8, 0, 60, NULL, NULL, &w, err, sizeof err), -1);
   assert_non_null(strstr(err, "absent.db"));
   audit_writer_stop(NULL); /* harmless */
   tu_rmtree(dir);

@@ -46,6 +46,16 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
+-- Bumped by every change that can end a session or token's validity (sign-out,
+-- password or role change, disabling, revocation).  Servers cache who a
+-- credential belongs to and trust the cache only while this number is unchanged,
+-- so such a change takes effect at once in every process sharing the database.
+CREATE TABLE auth_epoch (
+  id INTEGER PRIMARY KEY,
+  n  BIGINT NOT NULL
+);
+INSERT INTO auth_epoch (id, n) VALUES (1, 0);
+
 CREATE TABLE api_tokens (
   id           TEXT PRIMARY KEY,
   token_hash   TEXT NOT NULL UNIQUE,
@@ -117,7 +127,6 @@ CREATE TABLE audit_log (
   hash        TEXT NOT NULL
 );
 CREATE INDEX audit_object ON audit_log(object_id, seq);
-CREATE INDEX audit_actor ON audit_log(actor_id, seq);
 
 CREATE TABLE audit_checkpoints (
   seq        BIGINT PRIMARY KEY,

@@ -1,0 +1,81 @@
+/*
+** The credential cache (see credcache.h).
+**
+** A fixed table of slots indexed by the credential's hash (already uniformly
+** random), each holding one entry; a newer credential simply replaces an
+** older one in its slot.  Locking: one mutex per group of slots, so threads
+** rarely wait on each other.
+*/
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "http/credcache.h"
+#include "util/xalloc.h"
+
+#define SLOTS 8192
+#define LOCKS 64
+
+struct entry {
+  char hash[65];
+  struct cred cred;
+  int64_t fetched_at;
+  int64_t epoch;
+};
+
+struct credcache {
+  pthread_mutex_t locks[LOCKS];
+  struct entry slots[SLOTS];
+};
+
+struct credcache *credcache_new(void) {
+  struct credcache *c = xcalloc(1, sizeof *c);
+  for (int i = 0; i < LOCKS; i++) pthread_mutex_init(&c->locks[i], NULL);
+  return c;
+}
+
+/* Frees the cache, wiping the CSRF tokens it held. */
+void credcache_free(struct credcache *c) {
+  if (!c) return;
+  for (int i = 0; i < LOCKS; i++) pthread_mutex_destroy(&c->locks[i]);
+  sodium_memzero(c->slots, sizeof c->slots);
+  free(c);
+}
+
+static unsigned slot_of(const char hash[65]) {
+  unsigned v = 0;
+  for (int i = 0; i < 8; i++) {
+    char ch = hash[i];
+    v = v * 16 + (unsigned)(ch >= 'a' ? ch - 'a' + 10 : ch - '0');
+  }
+  return v % SLOTS;
+}
+
+/* Copies the entry for HASH into *OUT; false when absent, too old, or loaded under another EPOCH. */
+bool credcache_get(struct credcache *c, const char hash[65], int64_t epoch, int64_t now, struct cred *out) {
+  if (!c) return false;
+  unsigned s = slot_of(hash);
+  pthread_mutex_t *mu = &c->locks[s % LOCKS];
+  pthread_mutex_lock(mu);
+  const struct entry *e = &c->slots[s];
+  bool hit = e->epoch == epoch && e->fetched_at > 0 && now - e->fetched_at < CREDCACHE_TTL && now >= e->fetched_at &&
+             sodium_memcmp(e->hash, hash, 64) == 0;
+  if (hit) *out = e->cred;
+  pthread_mutex_unlock(mu);
+  return hit;
+}
+
+/* Remembers CRED for HASH as loaded at NOW under EPOCH. */
+void credcache_put(struct credcache *c, const char hash[65], const struct cred *cred, int64_t epoch, int64_t now) {
+  if (!c) return;
+  unsigned s = slot_of(hash);
+  pthread_mutex_t *mu = &c->locks[s % LOCKS];
+  pthread_mutex_lock(mu);
+  struct entry *e = &c->slots[s];
+  memcpy(e->hash, hash, 65);
+  e->cred = *cred;
+  e->fetched_at = now;
+  e->epoch = epoch;
+  pthread_mutex_unlock(mu);
+}
+
