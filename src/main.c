@@ -21,6 +21,7 @@ static const struct command COMMANDS[] = {
     {"token", cmd_token, "token create --username U | token revoke --id ID"},
     {"serve", cmd_serve, "serve [--listen HOST:PORT]: the web application and API"},
     {"demo", cmd_demo, "demo [--children N]: load a synthetic borough and print its logins"},
+    {"sla", cmd_sla, "sla run [--as-of ISO8601]: evaluate every deadline and escalation once"},
     {"audit", cmd_audit, "audit verify: check the whole audit chain"},
     {"backup", cmd_backup, "backup --to FILE: a consistent online copy"},
     {"routes", cmd_routes, "routes [--json]: every route and the roles it admits"},

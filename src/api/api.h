@@ -32,6 +32,15 @@ void api_children_create(struct req *r);
 void api_children_get(struct req *r);
 void api_children_update(struct req *r);
 void api_children_search(struct req *r);
+/* work lists, notifications, bank holidays, chronology (api_work.c) */
+void api_work_mine(struct req *r);
+void api_work_team(struct req *r);
+void api_notifications_list(struct req *r);
+void api_notification_read(struct req *r);
+void api_holidays_list(struct req *r);
+void api_holidays_add(struct req *r);
+void api_holidays_delete(struct req *r);
+void api_children_chronology(struct req *r);
 /* audit */
 void api_audit_list(struct req *r);
 

@@ -44,6 +44,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 

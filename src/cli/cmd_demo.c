@@ -301,6 +301,13 @@ int cmd_demo(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
+  int holidays = 0;
+  if (db_begin(c.db) != DB_OK || svc_holidays_seed(c.db, &holidays) != DB_OK || db_commit(c.db) != DB_OK) {
+    db_rollback(c.db);
+    cli_error("demo", "bank holidays: %s", db_error(c.db));
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
   if (audit_key_create(c.cfg.audit_key_file, err, sizeof err) < 0) {
     cli_error("demo", "audit key: %s", err);
     cli_close(&c);

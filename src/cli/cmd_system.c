@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "service/service.h"
 #include "store/store.h"
 #include "util/timeutil.h"
 
@@ -59,6 +60,16 @@ int cmd_init(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   set_aside_old_checkpoints(&c);
+  int holidays = 0;
+  int hr = db_begin(c.db);
+  if (hr == DB_OK) hr = svc_holidays_seed(c.db, &holidays);
+  if (hr == DB_OK) hr = db_commit(c.db);
+  if (hr != DB_OK) {
+    db_rollback(c.db);
+    cli_error("init", "bank holidays: %s", db_error(c.db));
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
   int k = audit_key_create(c.cfg.audit_key_file, err, sizeof err);
   if (k < 0) {
     cli_error("init", "audit key: %s", err);

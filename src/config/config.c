@@ -64,6 +64,21 @@ static const struct setting settings[] = {
     I(smtp_port, "25", 1, 65535),
     S(smtp_from, "safehub@localhost"),
     I(sla_interval, "60", 1, 86400),
+    S(office_hours, "09:00-17:00"),
+    I(triage_red_hours, "4", 1, 1000),
+    I(triage_amber_hours, "24", 1, 1000),
+    I(triage_green_hours, "72", 1, 1000),
+    I(decision_working_days, "1", 1, 100),
+    I(signoff_working_hours, "4", 1, 1000),
+    I(challenge_working_days, "5", 1, 100),
+    I(return_interview_hours, "72", 1, 1000),
+    I(escalation_interval_hours, "4", 1, 1000),
+    S(mash_manager, ""),
+    I(assessment_working_days, "45", 1, 365),
+    I(conference_working_days, "15", 1, 365),
+    I(cse_meeting_working_days, "10", 1, 365),
+    I(missing_flag_episodes, "3", 2, 100),
+    I(missing_flag_days, "90", 1, 3650),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

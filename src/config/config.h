@@ -45,6 +45,21 @@ struct config {
   int smtp_port;
   char *smtp_from;
   int sla_interval;           /* seconds between automatic deadline evaluations */
+  char *office_hours;         /* "HH:MM-HH:MM", Europe/London: the working day */
+  int triage_red_hours;       /* working hours to rate a red referral, and so on */
+  int triage_amber_hours;
+  int triage_green_hours;
+  int decision_working_days;  /* every referral decided within this */
+  int signoff_working_hours;  /* a manager's sign-off of a closure that needs one */
+  int challenge_working_days; /* a manager's answer to a referrer's challenge */
+  int return_interview_hours; /* after a missing child returns (clock hours) */
+  int escalation_interval_hours; /* working hours between escalation steps */
+  char *mash_manager;         /* username escalations of unassigned MASH work go to first */
+  int assessment_working_days;
+  int conference_working_days; /* initial child protection conference after a strategy discussion */
+  int cse_meeting_working_days; /* multi-agency CSE meeting after a high-risk finding */
+  int missing_flag_episodes;  /* this many missing episodes ... */
+  int missing_flag_days;      /* ... within this many days flag the child */
 };
 
 enum config_source { CONFIG_DEFAULT, CONFIG_FILE, CONFIG_ENV, CONFIG_FLAG };

@@ -4,25 +4,48 @@
 ** must be a plausible id (letters, digits, '_' and '-') so that nothing odd
 ** reaches a handler through the path.
 */
+#include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "http/http.h"
 #include "util/codec.h"
 
-static int count_routes(const struct route *t) {
-  int n = 0;
-  while (t[n].method) n++;
-  return n;
+/*
+** Every route table, in matching order: the JSON API's, then the pages'.
+** Each feature keeps its routes in its own table beside its handlers.
+*/
+static const struct route *const TABLES[] = {
+    api_routes, api_work_routes, api_referral_routes, api_casework_routes,
+    web_routes, web_work_routes, web_referral_routes, web_casework_routes,
+};
+#define NTABLES (sizeof TABLES / sizeof TABLES[0])
+#define MAX_ROUTES 512
+
+static const struct route *all[MAX_ROUTES];
+static int nall;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void flatten(void) {
+  for (size_t t = 0; t < NTABLES; t++) {
+    for (const struct route *r = TABLES[t]; r->method; r++) {
+      assert(nall < MAX_ROUTES);
+      all[nall++] = r;
+    }
+  }
 }
 
 /* Total number of routes, API first then web. */
-int router_count(void) { return count_routes(api_routes) + count_routes(web_routes); }
+int router_count(void) {
+  pthread_once(&once, flatten);
+  return nall;
+}
 
 /* Route INDEX (0 .. router_count()-1). */
 const struct route *router_at(int index) {
-  int na = count_routes(api_routes);
-  if (index < na) return &api_routes[index];
-  return &web_routes[index - na];
+  pthread_once(&once, flatten);
+  assert(index >= 0 && index < nall);
+  return all[index];
 }
 
 /*

@@ -1,6 +1,7 @@
 /*
 ** Periodic work the server does by itself, driven once a second from the
-** main thread: purging expired sessions, and evaluating deadlines.
+** main thread: purging expired sessions, checkpointing the SQLite WAL,
+** evaluating deadlines and escalating overdue work, and sending queued e-mail.
 */
 #ifndef SAFEHUB_JOBS_JOBS_H
 #define SAFEHUB_JOBS_JOBS_H

@@ -52,4 +52,14 @@ int svc_totp_begin(struct req *r, char *secret_out, size_t cap, char **uri_out);
 int svc_totp_confirm(struct req *r, const char *code);
 int svc_sign_out(struct req *r);
 
+/* bank holidays (service/holidays.c) */
+int svc_holidays_seed(struct db *db, int *added);
+int svc_holiday_add(struct req *r, json_t *input, struct field_errors *errs);
+int svc_holiday_delete(struct req *r, const char *day);
+
+/* work lists, notifications and the chronology (service/work.c) */
+int svc_work_mine(struct req *r, json_t **out);
+int svc_work_team(struct req *r, json_t **out);
+int svc_chronology_list(struct req *r, const char *child_id, const char *agency, const char *type, json_t **out);
+
 #endif

@@ -19,10 +19,14 @@ struct nav_item {
 
 static const struct nav_item NAV[] = {
     {"home", "/", "Home", ROLES_ALL},
+    {"work", "/work", "My work", ROLES_CASE},
+    {"referrals", "/referrals", "Referrals", ROLES_CASE},
     {"children", "/children", "Children", ROLES_CASE},
     {"audit", "/audit", "Audit trail", ROLES_AUDIT_READERS},
     {"users", "/admin/users", "Users", R(ROLE_ADMIN)},
     {"agencies", "/admin/agencies", "Agencies", R(ROLE_ADMIN)},
+    {"holidays", "/admin/bank-holidays", "Bank holidays", R(ROLE_ADMIN)},
+    {"notifications", "/notifications", "Notifications", ROLES_ALL},
     {NULL, NULL, NULL, 0},
 };
 

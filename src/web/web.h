@@ -100,4 +100,13 @@ void web_admin_agency_new(struct req *r);
 void web_account_password_form(struct req *r);
 void web_account_password(struct req *r);
 
+/* the statutory clock (work.c) */
+void web_child_tabs(struct buf *b, const char *child_id, const char *current);
+void web_child_chronology(struct req *r);
+void web_work(struct req *r);
+void web_notifications(struct req *r);
+void web_notification_read(struct req *r);
+void web_holidays(struct req *r);
+void web_holiday_add(struct req *r);
+void web_holiday_delete(struct req *r);
 #endif

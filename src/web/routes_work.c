@@ -1,0 +1,22 @@
+/*
+** Pages of the statutory clock: my work, notifications, bank holidays, the
+** child's chronology (see routes.c for what a route entry means).
+*/
+#include "web/web.h"
+
+#define H ROUTE_HTML
+
+static const char *const Q_CHRONOLOGY[] = {"agency", "type", NULL};
+static const char *const Q_DONE[] = {"done", NULL};
+
+const struct route web_work_routes[] = {
+    {"GET", "/work", ROLES_CASE, H, web_work, NULL, "My work"},
+    {"GET", "/notifications", ROLES_ALL, H, web_notifications, NULL, "Notifications"},
+    {"POST", "/notifications/{id}/read", ROLES_ALL, H | ROUTE_FORM, web_notification_read, NULL, "Mark read"},
+    {"GET", "/admin/bank-holidays", R(ROLE_ADMIN), H, web_holidays, Q_DONE, "Bank holidays"},
+    {"POST", "/admin/bank-holidays", R(ROLE_ADMIN), H | ROUTE_FORM, web_holiday_add, NULL, "Add a bank holiday"},
+    {"POST", "/admin/bank-holidays/{date}/delete", R(ROLE_ADMIN), H | ROUTE_FORM, web_holiday_delete, NULL,
+     "Remove a bank holiday"},
+    {"GET", "/children/{id}/chronology", ROLES_CASE, H, web_child_chronology, Q_CHRONOLOGY, "A child's chronology"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
