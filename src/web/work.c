@@ -23,6 +23,11 @@ static const struct {
 } CHILD_TABS[] = {
     {"details", "", "Details"},
     {"chronology", "/chronology", "Chronology"},
+    {"referrals", "/referrals", "Referrals"},
+    {"risk", "/risk", "Risk"},
+    {"missing", "/missing-episodes", "Missing episodes"},
+    {"meetings", "/meetings", "Meetings and support"},
+    {"notes", "/notes", "Notes and allocation"},
 };
 
 /* Writes the child's tabs with CURRENT marked. */
