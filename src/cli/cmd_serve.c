@@ -16,6 +16,7 @@
 #include "http/credcache.h"
 #include "http/metrics.h"
 #include "http/throttle.h"
+#include "service/casework.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -73,6 +74,12 @@ int cmd_serve(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
+  if (svc_risk_tool_load(cfg, &app->risk_tool, err, sizeof err) != 0) {
+    cli_error("serve", "risk tool: %s", err);
+    audit_key_wipe(&app->audit_key);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
   if (db_pool_new(cfg->db, cfg->db_pool_size, &app->pool, err, sizeof err) != 0) {
     cli_error("serve", "%s", err);
     cli_close(&c);
@@ -108,6 +115,7 @@ int cmd_serve(int argc, char **argv) {
   metrics_free(app->metrics);
   accesslog_close(app->access_log);
   audit_key_wipe(&app->audit_key);
+  risk_tool_free(&app->risk_tool);
   sem_destroy(&app->hash_slots);
   throttle_free(app->unknown_names);
   credcache_free(app->creds);

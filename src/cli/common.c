@@ -16,6 +16,7 @@
 #include <sodium.h>
 #include "cli/cli.h"
 #include "core/password.h"
+#include "service/casework.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -148,6 +149,10 @@ int cli_open(struct cli *c, bool create) {
   }
   c->app.cfg = &c->cfg;
   sem_init(&c->app.hash_slots, 0, (unsigned)c->cfg.password_hash_concurrency);
+  if (svc_risk_tool_load(&c->cfg, &c->app.risk_tool, err, sizeof err) != 0) {
+    cli_error(c->name, "risk tool: %s", err);
+    return EXIT_RUNTIME;
+  }
   c->req.app = &c->app;
   c->req.db = c->db;
   struct principal *w = &c->req.who;
@@ -165,6 +170,7 @@ void cli_close(struct cli *c) {
   if (c->db) db_close(c->db);
   c->db = NULL;
   if (c->app.cfg) sem_destroy(&c->app.hash_slots);
+  risk_tool_free(&c->app.risk_tool);
   config_free(&c->cfg);
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include "audit/audit.h"
 #include "config/config.h"
+#include "core/risk_tool.h"
 #include "store/db.h"
 
 struct assets;
@@ -30,6 +31,7 @@ struct app {
   bool secure_cookies; /* TLS here or at a proxy (public_url is https) */
   struct credcache *creds;        /* who a session or token belongs to, for a few seconds */
   struct throttle *unknown_names; /* failure counts for usernames that do not exist */
+  struct risk_tool risk_tool;     /* the CSE screening tool in force */
   sem_t hash_slots;    /* bounds concurrent Argon2id hashes (each takes 64 MiB) */
 };
 

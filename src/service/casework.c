@@ -7,9 +7,30 @@
 #include "http/app.h"
 #include "service/casework.h"
 #include "store/store.h"
+#include "util/embedded.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+
+/*
+** Loads the risk tool in force: the file named by risk_tool_file, else the
+** shipped definition compiled into Safehub.  Returns 0, or -1 with ERR
+** naming the file, the line and the reason.
+*/
+int svc_risk_tool_load(const struct config *cfg, struct risk_tool *out, char *err, size_t errlen) {
+  if (cfg->risk_tool_file && cfg->risk_tool_file[0]) return risk_tool_load(cfg->risk_tool_file, out, err, errlen);
+  const struct embedded_file *f = embedded_find("risk-tool.json");
+  if (!f) {
+    snprintf(err, errlen, "the shipped risk tool is missing from this build");
+    return -1;
+  }
+  char why[400];
+  if (risk_tool_parse(f->data, f->len, out, why, sizeof why) != 0) {
+    snprintf(err, errlen, "risk-tool.json (shipped): %s", why);
+    return -1;
+  }
+  return 0;
+}
 
 /*
 ** Loads the working-time calendar: office hours from the settings and bank

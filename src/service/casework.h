@@ -14,9 +14,11 @@
 #include <stdint.h>
 #include "config/config.h"
 #include "core/calendar.h"
+#include "core/risk_tool.h"
 #include "http/http.h"
 #include "store/casework.h"
 
+int svc_risk_tool_load(const struct config *cfg, struct risk_tool *out, char *err, size_t errlen);
 int svc_calendar_load(struct db *db, const struct config *cfg, struct calendar *out);
 int64_t svc_add_working_hours(struct req *r, int64_t from, int hours);
 int64_t svc_add_working_days(struct req *r, int64_t from, int days);
