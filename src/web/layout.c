@@ -22,6 +22,7 @@ static const struct nav_item NAV[] = {
     {"work", "/work", "My work", ROLES_CASE},
     {"referrals", "/referrals", "Referrals", ROLES_CASE},
     {"children", "/children", "Children", ROLES_CASE},
+    {"risk", "/risk", "Risk overview", R(ROLE_MANAGER) | R(ROLE_DIRECTOR)},
     {"audit", "/audit", "Audit trail", ROLES_AUDIT_READERS},
     {"users", "/admin/users", "Users", R(ROLE_ADMIN)},
     {"agencies", "/admin/agencies", "Agencies", R(ROLE_ADMIN)},
