@@ -302,9 +302,11 @@ int cmd_demo(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   int holidays = 0;
-  if (db_begin(c.db) != DB_OK || svc_holidays_seed(c.db, &holidays) != DB_OK || db_commit(c.db) != DB_OK) {
+  char herr[512] = "";
+  if (db_begin(c.db) != DB_OK || svc_holidays_seed(c.db, c.cfg.bank_holidays_file, &holidays, herr, sizeof herr) != DB_OK ||
+      db_commit(c.db) != DB_OK) {
     db_rollback(c.db);
-    cli_error("demo", "bank holidays: %s", db_error(c.db));
+    cli_error("demo", "bank holidays: %s", herr[0] ? herr : db_error(c.db));
     cli_close(&c);
     return EXIT_RUNTIME;
   }

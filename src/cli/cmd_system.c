@@ -61,12 +61,13 @@ int cmd_init(int argc, char **argv) {
   }
   set_aside_old_checkpoints(&c);
   int holidays = 0;
+  char herr[512] = "";
   int hr = db_begin(c.db);
-  if (hr == DB_OK) hr = svc_holidays_seed(c.db, &holidays);
+  if (hr == DB_OK) hr = svc_holidays_seed(c.db, c.cfg.bank_holidays_file, &holidays, herr, sizeof herr);
   if (hr == DB_OK) hr = db_commit(c.db);
   if (hr != DB_OK) {
     db_rollback(c.db);
-    cli_error("init", "bank holidays: %s", db_error(c.db));
+    cli_error("init", "bank holidays: %s", herr[0] ? herr : db_error(c.db));
     cli_close(&c);
     return EXIT_RUNTIME;
   }

@@ -121,6 +121,9 @@ static int user_email(struct db *db, const char *user_id, char *out, size_t cap)
 */
 int svc_notify(struct db *db, const struct config *cfg, const char *user_id, const char *kind, const char *item_type,
                const char *item_id, const char *message, const char *link, const char *dedupe, int64_t now) {
+  /* Notifications are made now even when a pass evaluates another instant (a backfill with --as-of). */
+  (void)now;
+  now = time_now();
   int rc = store_notification_insert(db, user_id, kind, item_type, item_id, message, link, dedupe, now);
   if (rc != DB_OK) return rc == DB_DONE ? DB_OK : rc;
   if (!cfg->smtp_host || !cfg->smtp_host[0]) return DB_OK;

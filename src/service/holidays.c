@@ -2,20 +2,25 @@
 ** Bank holidays: seeding from the shipped table, and administrators' changes
 ** (each audited).
 */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "service/service.h"
 #include "store/casework.h"
+#include "core/calendar.h"
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/timeutil.h"
 
 /*
-** Loads the shipped England and Wales table (config/bank-holidays.csv) into
-** an empty bank_holidays table; a table administrators have already filled
-** is left alone.  *ADDED says how many were added.  Call inside a write
-** transaction.
+** Loads the England and Wales table into an empty bank_holidays table: the
+** partnership's FILE (bank_holidays_file, CSV "date,name") when given, else
+** the shipped config/bank-holidays.csv.  A table that already has days is
+** left alone (administrators keep it).  *ADDED says how many were added.
+** Call inside a write transaction; on failure ERR says why.
 */
-int svc_holidays_seed(struct db *db, int *added) {
+int svc_holidays_seed(struct db *db, const char *file, int *added, char *err, size_t errlen) {
   *added = 0;
   json_t *existing = NULL;
   int rc = store_holiday_list(db, &existing);
@@ -23,10 +28,41 @@ int svc_holidays_seed(struct db *db, int *added) {
   size_t have = json_array_size(existing);
   json_decref(existing);
   if (have > 0) return DB_OK;
-  const struct embedded_file *f = embedded_find("bank-holidays.csv");
-  if (!f) return DB_OK;
+  char *owned = NULL;
+  const char *text;
+  const char *source = "shipped";
+  if (file && *file) {
+    FILE *fp = fopen(file, "r");
+    if (!fp) {
+      snprintf(err, errlen, "%s: %s", file, strerror(errno));
+      return DB_ERROR;
+    }
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(&b, chunk, n);
+    fclose(fp);
+    owned = buf_steal(&b);
+    text = owned;
+    source = "bank_holidays_file";
+    /* Check the whole file first: a bad line refuses it all, naming the line. */
+    struct calendar check;
+    calendar_init(&check, 540, 1020);
+    char why[256];
+    int bad = calendar_load_csv(&check, text, why, sizeof why);
+    calendar_free(&check);
+    if (bad != 0) {
+      snprintf(err, errlen, "%s: %s", file, why);
+      free(owned);
+      return DB_ERROR;
+    }
+  } else {
+    const struct embedded_file *f = embedded_find("bank-holidays.csv");
+    if (!f) return DB_OK;
+    text = f->data;
+  }
   int64_t now = time_now();
-  const char *p = f->data;
+  const char *p = text;
   int line = 0;
   while (*p) {
     const char *nl = strchr(p, '\n');
@@ -38,10 +74,16 @@ int svc_holidays_seed(struct db *db, int *added) {
     row[10] = '\0';
     int64_t day;
     if (!date_parse(row, &day)) continue;
-    rc = store_holiday_add(db, row, row + 11, "shipped", now);
-    if (rc != DB_OK) return rc;
+    rc = store_holiday_add(db, row, row + 11, source, now);
+    if (rc == DB_CONSTRAINT) continue; /* the same day listed twice */
+    if (rc != DB_OK) {
+      snprintf(err, errlen, "%s", db_error(db));
+      free(owned);
+      return rc;
+    }
     (*added)++;
   }
+  free(owned);
   return DB_OK;
 }
 

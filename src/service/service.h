@@ -53,7 +53,7 @@ int svc_totp_confirm(struct req *r, const char *code);
 int svc_sign_out(struct req *r);
 
 /* bank holidays (service/holidays.c) */
-int svc_holidays_seed(struct db *db, int *added);
+int svc_holidays_seed(struct db *db, const char *file, int *added, char *err, size_t errlen);
 int svc_holiday_add(struct req *r, json_t *input, struct field_errors *errs);
 int svc_holiday_delete(struct req *r, const char *day);
 

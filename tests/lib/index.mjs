@@ -8,3 +8,4 @@ export * from './postgres.mjs';
 export * from './data.mjs';
 export * from './tls.mjs';
 export * from './runner.mjs';
+export * from './smtp.mjs';

@@ -182,12 +182,13 @@ export class Safehub {
    * `safehub user add`; resolves with {id, username, password, role, agency,
    * device} (device is set once the user has enrolled a second factor).
    */
-  async addUser({ username, role, agency, name, manager, password = newPassword() }) {
+  async addUser({ username, role, agency, name, manager, email, password = newPassword() }) {
     const args = ['user', 'add', '--username', username, '--name', name || `Test ${role}`, '--agency', agency, '--role', role];
     if (manager) args.push('--manager', manager);
+    if (email) args.push('--email', email);
     args.push('--password-stdin');
     const id = (await this.cliOk(args, { input: `${password}\n` })).trim();
-    return { id, username, password, role, agency, device: null };
+    return { id, username, password, role, agency, email, device: null };
   }
 
   /** A client for this server with no session. */
