@@ -41,6 +41,13 @@ void api_holidays_list(struct req *r);
 void api_holidays_add(struct req *r);
 void api_holidays_delete(struct req *r);
 void api_children_chronology(struct req *r);
+/* identity resolution (api_people.c) */
+void api_people_match(struct req *r);
+void api_match_decision(struct req *r);
+void api_duplicates_list(struct req *r);
+void api_duplicate_decide(struct req *r);
+void api_merge_undo(struct req *r);
+void api_child_merges(struct req *r);
 /* audit */
 void api_audit_list(struct req *r);
 

@@ -17,6 +17,7 @@
 
 static const char *const Q_SEARCH[] = {"q", NULL};
 static const char *const Q_AUDIT[] = {"subject", "limit", NULL};
+static const char *const Q_STATUS[] = {"status", NULL};
 
 const struct route api_routes[] = {
     {"GET", "/healthz", 0, ROUTE_PUBLIC | ROUTE_NO_AUDIT_READ, api_healthz, NULL, "Liveness check"},
@@ -46,6 +47,17 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/children/{id}", ROLES_CASE, 0, api_children_get, NULL, "A child's record"},
     {"PATCH", "/api/v1/children/{id}", CASE_EDITORS, ROUTE_JSON, api_children_update, NULL,
      "Change a child's record"},
+    {"POST", "/api/v1/people/match", ROLES_CASE, ROUTE_JSON, api_people_match, NULL,
+     "Children who may be this person, best first, with why"},
+    {"POST", "/api/v1/people/match/decisions", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR), ROUTE_JSON,
+     api_match_decision, NULL, "Keep a decision on a suggested match"},
+    {"GET", "/api/v1/duplicates", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR), 0, api_duplicates_list, Q_STATUS,
+     "Children who may be the same child, waiting for a decision"},
+    {"POST", "/api/v1/duplicates/{id}/decision", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR), ROUTE_JSON,
+     api_duplicate_decide, NULL, "Not the same child, or merge the two records"},
+    {"POST", "/api/v1/merges/{id}/undo", R(ROLE_MANAGER) | R(ROLE_DIRECTOR), 0, api_merge_undo, NULL,
+     "Undo a merge"},
+    {"GET", "/api/v1/children/{id}/merges", ROLES_CASE, 0, api_child_merges, NULL, "Merges of a child's record"},
     {"GET", "/api/v1/audit", ROLES_AUDIT_READERS, 0, api_audit_list, Q_AUDIT, "Who saw and changed a record"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -17,6 +17,7 @@
 #include "http/metrics.h"
 #include "http/throttle.h"
 #include "service/casework.h"
+#include "service/matching.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -80,6 +81,14 @@ int cmd_serve(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
+  app->match_model = svc_match_model_load(cfg, err, sizeof err);
+  if (!app->match_model) {
+    cli_error("serve", "linkage model: %s", err);
+    risk_tool_free(&app->risk_tool);
+    audit_key_wipe(&app->audit_key);
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
   if (db_pool_new(cfg->db, cfg->db_pool_size, &app->pool, err, sizeof err) != 0) {
     cli_error("serve", "%s", err);
     cli_close(&c);
@@ -116,6 +125,7 @@ int cmd_serve(int argc, char **argv) {
   accesslog_close(app->access_log);
   audit_key_wipe(&app->audit_key);
   risk_tool_free(&app->risk_tool);
+  match_model_free(app->match_model);
   sem_destroy(&app->hash_slots);
   throttle_free(app->unknown_names);
   credcache_free(app->creds);

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "core/password.h"
 #include "service/casework.h"
+#include "service/matching.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -153,6 +154,11 @@ int cli_open(struct cli *c, bool create) {
     cli_error(c->name, "risk tool: %s", err);
     return EXIT_RUNTIME;
   }
+  c->app.match_model = svc_match_model_load(&c->cfg, err, sizeof err);
+  if (!c->app.match_model) {
+    cli_error(c->name, "linkage model: %s", err);
+    return EXIT_RUNTIME;
+  }
   c->req.app = &c->app;
   c->req.db = c->db;
   struct principal *w = &c->req.who;
@@ -171,6 +177,8 @@ void cli_close(struct cli *c) {
   c->db = NULL;
   if (c->app.cfg) sem_destroy(&c->app.hash_slots);
   risk_tool_free(&c->app.risk_tool);
+  match_model_free(c->app.match_model);
+  c->app.match_model = NULL;
   config_free(&c->cfg);
 }
 

@@ -79,6 +79,8 @@ static const struct setting settings[] = {
     I(cse_meeting_working_days, "10", 1, 365),
     I(missing_flag_episodes, "3", 2, 100),
     I(missing_flag_days, "90", 1, 3650),
+    S(match_model_file, ""),
+    I(duplicate_threshold_percent, "90", 50, 100),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

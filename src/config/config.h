@@ -60,6 +60,8 @@ struct config {
   int cse_meeting_working_days; /* multi-agency CSE meeting after a high-risk finding */
   int missing_flag_episodes;  /* this many missing episodes ... */
   int missing_flag_days;      /* ... within this many days flag the child */
+  char *match_model_file;     /* record-linkage model; empty: the shipped one */
+  int duplicate_threshold_percent; /* children this likely to be one child go to the duplicates queue */
 };
 
 enum config_source { CONFIG_DEFAULT, CONFIG_FILE, CONFIG_ENV, CONFIG_FLAG };

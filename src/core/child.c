@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/child.h"
 #include "core/codes.h"
+#include "core/match/record.h"
 #include "core/validate.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -223,6 +224,44 @@ static int add_name_tokens(struct search_key *keys, int n, int max, const char *
   return n;
 }
 
+static uint32_t name_code(const char *name) {
+  if (!name || !*name) return 0;
+  struct match_name mn;
+  match_prepare_name(match_names_default(), name, &mn);
+  return mn.dm[0];
+}
+
+/*
+** Adds the blocking keys record linkage looks candidates up by (the same for a
+** stored child and for a person being matched, so both sides agree):
+**   "s" surname sound (Double Metaphone) and birth year,
+**   "f" first-name sound and postcode district,
+**   "g" first-name sound and surname sound,
+** beside the exact keys "d" (date of birth) and "h" (NHS number) that search
+** already keeps.  Returns the new count of KEYS (at most MAX).
+*/
+int child_match_keys(const char *first, const char *last, const char *dob, const char *postcode,
+                     struct search_key *keys, int n, int max) {
+  uint32_t fc = name_code(first), lc = name_code(last);
+  char key[64];
+  if (lc && dob && strlen(dob) >= 4) {
+    snprintf(key, sizeof key, "%08x:%.4s", lc, dob);
+    n = add_key(keys, n, max, "s", key);
+  }
+  char pc[16], district[12];
+  if (fc && postcode && postcode_normalise(postcode, pc, sizeof pc) && postcode_district(pc, district, sizeof district)) {
+    char folded[12];
+    text_fold_key(district, folded, sizeof folded);
+    snprintf(key, sizeof key, "%08x:%s", fc, folded);
+    n = add_key(keys, n, max, "f", key);
+  }
+  if (fc && lc) {
+    snprintf(key, sizeof key, "%08x:%08x", fc, lc);
+    n = add_key(keys, n, max, "g", key);
+  }
+  return n;
+}
+
 /* Fills KEYS with the child's search keys; returns how many (at most MAX). */
 int child_search_keys(json_t *child, struct search_key *keys, int max) {
   int n = 0;
@@ -243,6 +282,21 @@ int child_search_keys(json_t *child, struct search_key *keys, int max) {
   }
   const char *nhs = json_string_value(json_object_get(child, "nhs_number"));
   if (nhs) n = add_key(keys, n, max, "h", nhs);
+  const char *first = json_string_value(json_object_get(child, "first_name"));
+  const char *last = json_string_value(json_object_get(child, "last_name"));
+  n = child_match_keys(first, last, dob, pc, keys, n, max);
+  /* A child known by another name is found by it too. */
+  json_array_foreach(json_object_get(child, "aliases"), i, a) {
+    const char *alias = json_string_value(a);
+    const char *space = alias ? strrchr(alias, ' ') : NULL;
+    if (space) {
+      char af[64];
+      snprintf(af, sizeof af, "%.*s", (int)(space - alias), alias);
+      n = child_match_keys(af, space + 1, dob, pc, keys, n, max);
+    } else {
+      n = child_match_keys(alias, last, dob, pc, keys, n, max);
+    }
+  }
   return n;
 }
 

@@ -16,6 +16,8 @@ struct search_key {
 
 bool child_validate(json_t *child, bool partial, int64_t today, struct field_errors *errs);
 int child_search_keys(json_t *child, struct search_key *keys, int max);
+int child_match_keys(const char *first, const char *last, const char *dob, const char *postcode,
+                     struct search_key *keys, int n, int max);
 const char *child_display_name(json_t *child, char *out, size_t outcap);
 
 #endif

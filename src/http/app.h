@@ -18,6 +18,7 @@ struct metrics;
 struct accesslog;
 struct throttle;
 struct credcache;
+struct match_model;
 
 struct app {
   struct config *cfg;
@@ -32,6 +33,7 @@ struct app {
   struct credcache *creds;        /* who a session or token belongs to, for a few seconds */
   struct throttle *unknown_names; /* failure counts for usernames that do not exist */
   struct risk_tool risk_tool;     /* the CSE screening tool in force */
+  struct match_model *match_model; /* record linkage: scoring people against children */
   sem_t hash_slots;    /* bounds concurrent Argon2id hashes (each takes 64 MiB) */
 };
 

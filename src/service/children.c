@@ -9,6 +9,7 @@
 #include "access/policy.h"
 #include "core/child.h"
 #include "core/validate.h"
+#include "service/matching.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/text.h"
@@ -68,6 +69,8 @@ int svc_child_create(struct req *r, json_t *input, struct field_errors *errs, ch
     db_rollback(db);
     return SVC_ERROR;
   }
+  /* Likely duplicates go to the MASH's queue; a failure here must not undo the record. */
+  if (svc_duplicates_check_child(r, id_out) == SVC_ERROR) db_rollback(db);
   return SVC_OK;
 }
 

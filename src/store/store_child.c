@@ -17,7 +17,7 @@
 
 DB_QUERY(Q_INSERT, "INSERT INTO children (" CHILD_COLS ") VALUES "
                    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1)");
-DB_QUERY(Q_GET, "SELECT " CHILD_COLS " FROM children WHERE id = $1");
+DB_QUERY(Q_GET, "SELECT " CHILD_COLS ", merged_into FROM children WHERE id = $1");
 DB_QUERY(Q_UPDATE, "UPDATE children SET first_name = $2, last_name = $3, aliases = $4, "
                    "date_of_birth = $5, gender = $6, ethnicity = $7, address = $8, postcode = $9, "
                    "nhs_number = $10, school = $11, looked_after = $12, placement = $13, "
@@ -140,6 +140,8 @@ int store_child_get(struct db *db, const char *id, json_t **out) {
     time_format_iso(db_int(st, 15), at);
     json_object_set_new(o, "updated_at", json_string(at));
     json_object_set_new(o, "version", json_integer(db_int(st, 16)));
+    /* A record merged into another says where it went (and nothing else changes in its shape). */
+    if (!db_null(st, 17)) json_set_col(o, "merged_into", st, 17);
     *out = o;
   }
   db_reset(st);

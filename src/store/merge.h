@@ -1,0 +1,24 @@
+/*
+** Merging two children's records and undoing a merge (store_merge.c), and the
+** duplicates queue (store_duplicates.c).
+*/
+#ifndef SAFEHUB_STORE_MERGE_H
+#define SAFEHUB_STORE_MERGE_H
+#include <stdint.h>
+#include <jansson.h>
+#include "store/db.h"
+
+int store_merge_rows(struct db *db, const char *kept, const char *merged, int64_t now, json_t *moved);
+int store_unmerge_rows(struct db *db, const char *kept, const char *merged, json_t *moved);
+int store_merge_insert(struct db *db, const char *id, const char *kept, const char *merged, const char *candidate,
+                       json_t *moved, json_t *added, const char *reason, const char *by, int64_t at);
+int store_merge_get(struct db *db, const char *id, json_t **out);
+int store_merge_mark_undone(struct db *db, const char *id, const char *by, int64_t at);
+int store_merges_for_child(struct db *db, const char *child_id, json_t **out);
+
+int store_duplicates_list(struct db *db, const char *status, int limit, json_t **out);
+int store_duplicate_get(struct db *db, const char *id, json_t **out);
+int store_duplicate_decide(struct db *db, const char *id, const char *from_status, const char *to_status,
+                           const char *by, int64_t at, const char *reason);
+
+#endif

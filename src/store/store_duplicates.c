@@ -1,0 +1,91 @@
+/*
+** The duplicates queue: pairs of children the matcher thinks may be one
+** child, waiting for a person to decide (see merge.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "store/merge.h"
+#include "store/store_util.h"
+#include "util/timeutil.h"
+
+/* Pairs where either child has since been merged elsewhere drop out of the open queue. */
+DB_QUERY(Q_LIST, "SELECT d.id, d.child_a, d.child_b, d.probability, d.explanation, d.found_at, d.status, u.username, "
+                 "d.decided_at, d.reason FROM duplicate_candidates d LEFT JOIN users u ON u.id = d.decided_by "
+                 "JOIN children a ON a.id = d.child_a JOIN children b ON b.id = d.child_b "
+                 "WHERE d.status = $1 AND ($1 <> 'open' OR (a.merged_into IS NULL AND b.merged_into IS NULL)) "
+                 "ORDER BY d.probability DESC, d.found_at, d.id LIMIT $2");
+DB_QUERY(Q_GET, "SELECT d.id, d.child_a, d.child_b, d.probability, d.explanation, d.found_at, d.status, u.username, "
+                "d.decided_at, d.reason FROM duplicate_candidates d LEFT JOIN users u ON u.id = d.decided_by "
+                "WHERE d.id = $1");
+DB_QUERY(Q_DECIDE, "UPDATE duplicate_candidates SET status = $3, decided_by = $4, decided_at = $5, reason = $6 "
+                   "WHERE id = $1 AND status = $2");
+
+static json_t *row(struct db_stmt *st) {
+  json_t *o = json_object();
+  json_set_col(o, "id", st, 0);
+  json_set_col(o, "child_a", st, 1);
+  json_set_col(o, "child_b", st, 2);
+  json_object_set_new(o, "probability", json_real(strtod(db_text(st, 3) ? db_text(st, 3) : "0", NULL)));
+  json_t *ex = json_loads(db_text(st, 4) ? db_text(st, 4) : "[]", 0, NULL);
+  json_object_set_new(o, "explanation", ex ? ex : json_array());
+  char at[ISO_TIME_LEN];
+  time_format_iso(db_int(st, 5), at);
+  json_object_set_new(o, "found_at", json_string(at));
+  json_set_col(o, "status", st, 6);
+  json_set_col(o, "decided_by", st, 7);
+  if (!db_null(st, 8)) {
+    time_format_iso(db_int(st, 8), at);
+    json_object_set_new(o, "decided_at", json_string(at));
+  } else {
+    json_object_set_new(o, "decided_at", json_null());
+  }
+  json_set_col(o, "reason", st, 9);
+  return o;
+}
+
+/* Pairs with STATUS, likeliest first, at most LIMIT, as JSON (new reference in *OUT). */
+int store_duplicates_list(struct db *db, const char *status, int limit, json_t **out) {
+  struct db_stmt *st = db_prepare(db, &Q_LIST);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, status);
+  db_bind_int(st, 2, limit);
+  json_t *arr = json_array();
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(arr, row(st));
+  db_reset(st);
+  if (rc != DB_DONE) {
+    json_decref(arr);
+    return rc;
+  }
+  *out = arr;
+  return DB_OK;
+}
+
+/* Pair ID as JSON: DB_ROW, or DB_DONE when there is none. */
+int store_duplicate_get(struct db *db, const char *id, json_t **out) {
+  struct db_stmt *st = db_prepare(db, &Q_GET);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *out = row(st);
+  db_reset(st);
+  return rc;
+}
+
+/* Moves pair ID from FROM_STATUS to TO_STATUS; DB_DONE when it was not in FROM_STATUS (decided meanwhile). */
+int store_duplicate_decide(struct db *db, const char *id, const char *from_status, const char *to_status,
+                           const char *by, int64_t at, const char *reason) {
+  struct db_stmt *st = db_prepare(db, &Q_DECIDE);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  db_bind_text(st, 2, from_status);
+  db_bind_text(st, 3, to_status);
+  db_bind_text(st, 4, by);
+  db_bind_int(st, 5, at);
+  db_bind_text(st, 6, reason);
+  int rc = db_step(st);
+  int64_t n = db_changes(st);
+  db_reset(st);
+  if (rc < 0) return rc;
+  return n ? DB_OK : DB_DONE;
+}
