@@ -18,6 +18,9 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/child.h"
+#include "service/casework_svc.h"
+#include "service/referrals.h"
+#include "service/risk.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/timeutil.h"
@@ -370,6 +373,12 @@ int cmd_demo(int argc, char **argv) {
   }
   rc = load_children(&c, o.children, agency_ids, (int)(sizeof AGENCIES / sizeof AGENCIES[0]));
   json_decref(keep);
+  /* The front door, casework and risk stories, on the children just made. */
+  uint64_t story_seed = o.seed ? o.seed : rng_state;
+  long nref = o.children / 4 < 20000 ? o.children / 4 : 20000;
+  if (rc == EXIT_OK) rc = demo_referrals(&c, story_seed, (int)nref);
+  if (rc == EXIT_OK) rc = demo_casework(&c, story_seed);
+  if (rc == EXIT_OK) rc = demo_risk(&c, story_seed);
   if (rc == EXIT_OK) {
     printf("Demo borough of Holmford loaded: %zu agencies, %zu users, %ld children.\n\nDemo logins:\n%s",
            sizeof AGENCIES / sizeof AGENCIES[0], sizeof USERS / sizeof USERS[0], o.children, buf_cstr(&logins));

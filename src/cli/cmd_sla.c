@@ -60,8 +60,8 @@ int cmd_sla(int argc, char **argv) {
   }
   char at[ISO_TIME_LEN];
   time_format_iso(as_of, at);
-  printf("as of %s: %lld overdue, %lld new escalation steps; e-mail: %d sent, %d failed\n", at, (long long)res.overdue,
-         (long long)res.escalations, mail.sent, mail.failed);
+  printf("as of %s: %lld overdue, %lld new escalation steps; e-mail: %d sent, %d failed; evaluated in %.3f s\n", at,
+         (long long)res.overdue, (long long)res.escalations, mail.sent, mail.failed, res.seconds);
   cli_close(&c);
   return EXIT_OK;
 }

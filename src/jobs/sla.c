@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "audit/audit.h"
 #include "core/escalation.h"
 #include "jobs/sla.h"
@@ -179,6 +180,8 @@ static int escalate(struct pass *p, const struct deadline *d, struct audit_row *
 int sla_evaluate(struct db *db, const struct config *cfg, int64_t as_of, struct sla_result *res, char *err,
                  size_t errlen) {
   memset(res, 0, sizeof *res);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   struct pass p;
   memset(&p, 0, sizeof p);
   p.db = db;
@@ -218,5 +221,7 @@ int sla_evaluate(struct db *db, const struct config *cfg, int64_t as_of, struct 
   free(p.due);
   free(p.chain.users);
   calendar_free(&p.cal);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   return rc;
 }

@@ -12,6 +12,7 @@
 struct sla_result {
   int64_t overdue;      /* open deadlines at or past their time */
   int64_t escalations;  /* new escalation steps recorded */
+  double seconds;       /* wall time of the whole evaluation (monotonic clock) */
 };
 
 int sla_evaluate(struct db *db, const struct config *cfg, int64_t as_of, struct sla_result *res, char *err,

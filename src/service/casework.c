@@ -209,3 +209,30 @@ int svc_involve(struct req *r, const char *child_id, const char *reason) {
   if (!r->who.agency_id[0]) return DB_OK;
   return store_child_involve(req_db(r), child_id, r->who.agency_id, reason, time_now());
 }
+
+/*
+** Asks for a review of CHILD_ID's risk assessment: a deadline on the child
+** (kind "risk_review_request", which the next assessment meets) for the lead
+** worker, or the MASH queue when there is none, due within
+** RISK_REVIEW_REQUEST_WORKING_DAYS.  REASON is the work-list title (no
+** personal details).  A request already open stays as it is unless
+** TAKE_OVER, which retitles it and keeps the sooner due time.  Returns DB_OK
+** or a store error.
+*/
+int svc_risk_review_request(struct req *r, const char *child_id, const char *reason, bool take_over) {
+  struct db *db = req_db(r);
+  struct deadline d;
+  int rc = store_deadline_get(db, "child", child_id, "risk_review_request", &d);
+  if (rc < 0) return rc;
+  bool open = rc == DB_ROW && d.met_at == 0;
+  if (open && !take_over) return DB_OK;
+  int64_t due = svc_add_working_days(r, time_now(), RISK_REVIEW_REQUEST_WORKING_DAYS);
+  if (open && d.due_at < due) due = d.due_at;
+  char lead[ID_MAX];
+  rc = store_lead_worker(db, child_id, lead);
+  if (rc < 0) return rc;
+  char link[160];
+  snprintf(link, sizeof link, "/children/%s/risk", child_id);
+  return svc_deadline_open(r, "child", child_id, "risk_review_request", child_id, reason, link, lead[0] ? lead : NULL,
+                           due);
+}

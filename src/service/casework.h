@@ -11,6 +11,7 @@
 */
 #ifndef SAFEHUB_SERVICE_CASEWORK_H
 #define SAFEHUB_SERVICE_CASEWORK_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "config/config.h"
 #include "core/calendar.h"
@@ -38,5 +39,9 @@ int svc_mash_managers(struct db *db, const struct config *cfg, char ids[][ID_MAX
 int svc_chronology(struct req *r, const char *child_id, int64_t at, const char *type, const char *summary,
                    const char *ref_type, const char *ref_id);
 int svc_involve(struct req *r, const char *child_id, const char *reason);
+int svc_risk_review_request(struct req *r, const char *child_id, const char *reason, bool take_over);
+
+/* Working days within which a requested risk review is due. */
+#define RISK_REVIEW_REQUEST_WORKING_DAYS 5
 
 #endif

@@ -23,6 +23,7 @@ static const struct nav_item NAV[] = {
     {"referrals", "/referrals", "Referrals", ROLES_CASE},
     {"children", "/children", "Children", ROLES_CASE},
     {"risk", "/risk", "Risk overview", R(ROLE_MANAGER) | R(ROLE_DIRECTOR)},
+    {"duplicates", "/duplicates", "Possible duplicates", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR)},
     {"audit", "/audit", "Audit trail", ROLES_AUDIT_READERS},
     {"users", "/admin/users", "Users", R(ROLE_ADMIN)},
     {"agencies", "/admin/agencies", "Agencies", R(ROLE_ADMIN)},

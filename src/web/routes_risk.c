@@ -1,8 +1,21 @@
 /*
-** Pages of the risk feature (see routes.c for what a route entry means).
+** Pages of the risk feature (see routes.c for what a route entry means, and
+** service/risk.h for who may do what).
 */
+#include "service/risk.h"
+#include "web/risk_web.h"
 #include "web/web.h"
 
+#define H ROUTE_HTML
+
+static const char *const Q_DONE[] = {"done", NULL};
+
 const struct route web_risk_routes[] = {
+    {"GET", "/risk", R(ROLE_MANAGER) | R(ROLE_DIRECTOR), H, web_risk_overview, NULL, "Risk overview"},
+    {"GET", "/children/{id}/risk", RISK_READERS, H, web_risk_child, Q_DONE, "A child's risk of sexual exploitation"},
+    {"POST", "/children/{id}/risk", RISK_ASSESSORS, H | ROUTE_FORM, web_risk_assess, NULL, "Make a risk assessment"},
+    {"GET", "/children/{id}/risk/{aid}", RISK_READERS, H, web_risk_assessment, Q_DONE, "One risk assessment"},
+    {"POST", "/children/{id}/risk/{aid}/countersign", RISK_COUNTERSIGNERS, H | ROUTE_FORM, web_risk_countersign, NULL,
+     "Countersign a lower risk level"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -1,6 +1,6 @@
 /*
 ** Pages of the statutory clock: my work, notifications, bank holidays, the
-** child's chronology (see routes.c for what a route entry means).
+** child's chronology; and identity resolution's duplicates queue (see routes.c for what a route entry means).
 */
 #include "web/web.h"
 
@@ -18,5 +18,11 @@ const struct route web_work_routes[] = {
     {"POST", "/admin/bank-holidays/{date}/delete", R(ROLE_ADMIN), H | ROUTE_FORM, web_holiday_delete, NULL,
      "Remove a bank holiday"},
     {"GET", "/children/{id}/chronology", ROLES_CASE, H, web_child_chronology, Q_CHRONOLOGY, "A child's chronology"},
+    {"GET", "/duplicates", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR), H, web_duplicates, Q_DONE,
+     "Possible duplicates"},
+    {"POST", "/duplicates/{id}/decision", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR), H | ROUTE_FORM,
+     web_duplicate_decide, NULL, "Decide about possible duplicates"},
+    {"POST", "/merges/{id}/undo", R(ROLE_MANAGER) | R(ROLE_DIRECTOR), H | ROUTE_FORM, web_merge_undo, NULL,
+     "Undo a merge"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -100,6 +100,11 @@ void web_admin_agency_new(struct req *r);
 void web_account_password_form(struct req *r);
 void web_account_password(struct req *r);
 
+/* identity resolution (duplicates.c) */
+void web_duplicates(struct req *r);
+void web_duplicate_decide(struct req *r);
+void web_merge_undo(struct req *r);
+void web_child_merges(struct req *r, struct buf *b, json_t *child);
 /* the statutory clock (work.c) */
 void web_child_tabs(struct buf *b, const char *child_id, const char *current);
 void web_child_chronology(struct req *r);

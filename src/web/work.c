@@ -57,6 +57,7 @@ static const struct code EVENT_TYPES[] = {
     {"allocation", "Allocation"},
     {"placement", "Placement"},
     {"flag", "Flag"},
+    {"merge", "Records merged"},
     {NULL, NULL},
 };
 

@@ -16,7 +16,7 @@ const q = (s) => s.replace(/'/g, "''");
 
 before(async () => {
   smtp = await startSmtp();
-  sh = await Safehub.create({ env: { SAFEHUB_SMTP_HOST: smtp.host, SAFEHUB_SMTP_PORT: String(smtp.port) } });
+  sh = await Safehub.create({ env: { SAFEHUB_SMTP_HOST: smtp.host, SAFEHUB_SMTP_PORT: String(smtp.port), SAFEHUB_SLA_INTERVAL: '86400' } });
   await addAgencies(sh);
   u = {};
   u.director = await sh.addUser({ username: 'c.dir', role: 'director', agency: 'HFCSC', email: 'dir@example.org' });

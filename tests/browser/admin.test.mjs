@@ -23,7 +23,7 @@ for (const run of runs) {
       assert.equal(await s.signIn(run.user, pass), 'enrol', 'administrators set up a second factor')
       assert.equal(await page.getByTestId('current-user-role').innerText(), 'Administrator')
       const nav = page.getByRole('navigation', { name: 'Main' })
-      assert.deepEqual((await nav.getByRole('link').allInnerTexts()).map(t => t.trim()), ['Home', 'Users', 'Agencies'])
+      assert.deepEqual((await nav.getByRole('link').allInnerTexts()).map(t => t.trim()), ['Home', 'Users', 'Agencies', 'Bank holidays', 'Notifications'])
 
       // Users: a captioned table with a row per user, headed by the username.
       await s.clickAndCheck(nav.getByRole('link', { name: 'Users' }), 'users')

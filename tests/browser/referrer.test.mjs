@@ -27,7 +27,7 @@ for (const javaScript of [true, false]) {
       // Navigation offers what a referrer may use, and nothing else.
       const nav = page.getByRole('navigation', { name: 'Main' })
       const items = await nav.getByRole('link').allInnerTexts()
-      assert.deepEqual(items.map(t => t.trim()), ['Home', 'Children'])
+      assert.deepEqual(items.map(t => t.trim()), ['Home', 'My work', 'Referrals', 'Children', 'Notifications'])
       assert.equal(await nav.getByRole('link', { name: 'Home' }).getAttribute('aria-current'), 'page')
 
       // The skip link is the first thing a keyboard reaches, and leads to the main content.

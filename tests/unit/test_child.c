@@ -298,8 +298,19 @@ static void test_search_keys(void **state) {
   assert_true(has_key(keys, n, "d", "2012-03-04"));
   assert_true(has_key(keys, n, "p", "s601ae"));
   assert_true(has_key(keys, n, "h", "9434765919"));
+  /* Linkage blocks (surname sound with birth year, first-name sound with district, both sounds),
+  ** for the name and again for each alias. */
+  int blocks = 0, kinds[3] = {0};
+  for (int i = 0; i < n; i++) {
+    const char *k = strchr("sfg", keys[i].kind[0]);
+    if (k) {
+      blocks++;
+      kinds[k - "sfg"]++;
+    }
+  }
+  assert_true(kinds[0] >= 1 && kinds[1] >= 1 && kinds[2] >= 1);
   /* Each key once: "Jo Jo" gives "jo" a single time. */
-  assert_int_equal(n, (int)TU_COUNT(names) + 3);
+  assert_int_equal(n, (int)TU_COUNT(names) + 3 + blocks);
   for (int i = 0; i < n; i++) {
     for (int j = i + 1; j < n; j++) {
       assert_false(!strcmp(keys[i].kind, keys[j].kind) && !strcmp(keys[i].key, keys[j].key));
