@@ -474,9 +474,12 @@ int server_run(struct app *app) {
   unsigned port = info ? info->port : 0;
   char host[256];
   snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
+  /* The first round of jobs (deadlines overdue while the server was down) runs before the server says it is
+  ** listening, so that whoever waits for that line never races it. */
+  struct jobs *jobs = jobs_new(app);
+  jobs_tick(jobs);
   log_info("listening on %s://%s:%u", app->tls ? "https" : "http", host, port);
 
-  struct jobs *jobs = jobs_new(app);
   for (;;) {
     struct timespec ts = {1, 0};
     int sig = sigtimedwait(&set, NULL, &ts);

@@ -241,9 +241,8 @@ int svc_risk_record(struct req *r, const char *child_id, json_t *input, int64_t 
   struct db *db = req_db(r);
   ids_new("ra", id_out, ID_MAX);
   char lead[ID_MAX] = "", prev[ID_MAX] = "";
-  char *types = json_dumps(json_object_get(input, "exploitation_types") ? json_object_get(input, "exploitation_types")
-                                                                         : json_array(),
-                           JSON_COMPACT);
+  json_t *given_types = json_object_get(input, "exploitation_types");
+  char *types = given_types ? json_dumps(given_types, JSON_COMPACT) : xstrdup("[]");
   json_t *pj = json_object_get(input, "professional_judgement");
   struct risk_record a;
   memset(&a, 0, sizeof a);
