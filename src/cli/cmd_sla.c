@@ -38,7 +38,7 @@ int cmd_sla(int argc, char **argv) {
   static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
   struct sla_opts o = {0, false};
   struct cli c;
-  int rc = cli_parse(&c, "sla run", argc - 1, argv + 1, NULL, opts, sla_opt, &o, usage);
+  int rc = cli_parse(&c, "sla run", argc - 1, argv + 1, NULL, opts, sla_opt, &o, usage + strlen("run "));
   if (rc == EXIT_OK) rc = cli_open(&c, false);
   if (rc != EXIT_OK) {
     cli_close(&c);

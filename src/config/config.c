@@ -74,8 +74,6 @@ static const struct setting settings[] = {
     I(return_interview_hours, "72", 1, 1000),
     I(escalation_interval_hours, "4", 1, 1000),
     S(mash_manager, ""),
-    I(assessment_working_days, "45", 1, 365),
-    I(conference_working_days, "15", 1, 365),
     I(cse_meeting_working_days, "10", 1, 365),
     I(missing_flag_episodes, "3", 2, 100),
     I(missing_flag_days, "90", 1, 3650),

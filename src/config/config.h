@@ -55,8 +55,6 @@ struct config {
   int return_interview_hours; /* after a missing child returns (clock hours) */
   int escalation_interval_hours; /* working hours between escalation steps */
   char *mash_manager;         /* username escalations of unassigned MASH work go to first */
-  int assessment_working_days;
-  int conference_working_days; /* initial child protection conference after a strategy discussion */
   int cse_meeting_working_days; /* multi-agency CSE meeting after a high-risk finding */
   int missing_flag_episodes;  /* this many missing episodes ... */
   int missing_flag_days;      /* ... within this many days flag the child */

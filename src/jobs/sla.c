@@ -41,7 +41,7 @@ static int cmp_user(const void *a, const void *b) {
 }
 
 static const struct chain_user *find(const struct chain *c, const char *id) {
-  if (!id || !*id) return NULL;
+  if (!id || !*id || c->n == 0) return NULL;
   struct chain_user key;
   snprintf(key.id, sizeof key.id, "%s", id);
   return bsearch(&key, c->users, (size_t)c->n, sizeof *c->users, cmp_user);
@@ -192,7 +192,7 @@ int sla_evaluate(struct db *db, const struct config *cfg, int64_t as_of, struct 
   int rc = svc_calendar_load(db, cfg, &p.cal);
   if (rc == DB_OK) rc = store_chain_users(db, &p.chain.users, &p.chain.n);
   if (rc == DB_OK) {
-    qsort(p.chain.users, (size_t)p.chain.n, sizeof *p.chain.users, cmp_user);
+    if (p.chain.n > 0) qsort(p.chain.users, (size_t)p.chain.n, sizeof *p.chain.users, cmp_user);
     rc = svc_mash_managers(db, cfg, p.mash, MAX_RECIPIENTS, &p.nmash);
   }
   if (rc == DB_OK) rc = store_deadlines_overdue(db, as_of, collect, &p);

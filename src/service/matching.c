@@ -309,8 +309,6 @@ static const struct field_spec DECISION_FIELDS[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
-DB_QUERY(Q_DECISION, "INSERT INTO match_decisions (id, subject_type, subject_id, child_id, decision, probability, "
-                     "model_id, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
 /* Keeps a person's decision on a suggested match (confirmed or rejected), audited. */
 int svc_match_decision(struct req *r, json_t *input, struct field_errors *errs, json_t **out) {
@@ -329,22 +327,18 @@ int svc_match_decision(struct req *r, json_t *input, struct field_errors *errs, 
   ids_new("md", id, sizeof id);
   const struct match_model *m = svc_match_model(r);
   int64_t now = time_now();
+  struct match_decision md = {id,
+                               s_of(input, "subject_type"),
+                               s_of(input, "subject_id"),
+                               child_id,
+                               s_of(input, "decision"),
+                               s_of(input, "probability"),
+                               m ? m->id : NULL,
+                               s_of(input, "reason"),
+                               r->who.user_id,
+                               now};
   int rc = db_begin(db);
-  struct db_stmt *st = rc == DB_OK ? db_prepare(db, &Q_DECISION) : NULL;
-  if (!st) rc = DB_ERROR;
-  if (rc == DB_OK) {
-    db_bind_text(st, 1, id);
-    db_bind_text(st, 2, s_of(input, "subject_type"));
-    db_bind_text(st, 3, s_of(input, "subject_id"));
-    db_bind_text(st, 4, child_id);
-    db_bind_text(st, 5, s_of(input, "decision"));
-    db_bind_text(st, 6, s_of(input, "probability"));
-    db_bind_text(st, 7, m ? m->id : NULL);
-    db_bind_text(st, 8, s_of(input, "reason"));
-    db_bind_text(st, 9, r->who.user_id);
-    db_bind_int(st, 10, now);
-    rc = db_run(st);
-  }
+  if (rc == DB_OK) rc = store_match_decision_add(db, &md);
   json_t *d = json_pack("{s:s,s:s,s:s}", "subject_type", s_of(input, "subject_type"), "subject_id",
                         s_of(input, "subject_id"), "decision", s_of(input, "decision"));
   if (rc == DB_OK) rc = req_audit_tx(r, "match.decision", "child", child_id, d);
@@ -362,8 +356,6 @@ int svc_match_decision(struct req *r, json_t *input, struct field_errors *errs, 
   return SVC_OK;
 }
 
-DB_QUERY(Q_DUP_INSERT, "INSERT INTO duplicate_candidates (id, child_a, child_b, probability, explanation, model_id, "
-                       "found_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING");
 
 /*
 ** Puts child CHILD_ID and any existing child likely (duplicate_threshold)
@@ -392,22 +384,11 @@ int svc_duplicates_check_child(struct req *r, const char *child_id) {
     if (drc != DB_OK) break;
     const char *other = s_of(cand, "child_id");
     const char *a = strcmp(child_id, other) < 0 ? child_id : other, *b = a == child_id ? other : child_id;
-    char id[ID_MAX], prob[32];
+    char id[ID_MAX];
     ids_new("dp", id, sizeof id);
-    snprintf(prob, sizeof prob, "%.6f", json_real_value(json_object_get(cand, "probability")));
     char *ex = json_dumps(json_object_get(cand, "explanation"), JSON_COMPACT);
-    struct db_stmt *st = db_prepare(db, &Q_DUP_INSERT);
-    if (!st) drc = DB_ERROR;
-    else {
-      db_bind_text(st, 1, id);
-      db_bind_text(st, 2, a);
-      db_bind_text(st, 3, b);
-      db_bind_text(st, 4, prob);
-      db_bind_text(st, 5, ex ? ex : "[]");
-      db_bind_text(st, 6, s_of(cand, "model"));
-      db_bind_int(st, 7, now);
-      drc = db_run(st);
-    }
+    drc = store_duplicate_add(db, id, a, b, json_real_value(json_object_get(cand, "probability")), ex ? ex : "[]",
+                              s_of(cand, "model"), now);
     free(ex);
   }
   if (json_array_size(pm.candidates)) {

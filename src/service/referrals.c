@@ -27,6 +27,7 @@
 #include "service/referrals.h"
 #include "service/service.h"
 #include "store/casework.h"
+#include "store/merge.h"
 #include "store/referrals.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -1596,6 +1597,15 @@ static int confirm_steps(struct req *r, struct referral *ref, void *arg) {
   if (rc == DB_OK) rc = store_referral_deadlines_child(db, ref->id, ref->child_id);
   if (rc == DB_OK) rc = backfill_chronology(r, ref);
   if (rc == DB_OK) rc = request_risk_review(r, ref);
+  if (rc == DB_OK && !a->create) {
+    /* Confirming a known child is a kept identity decision, like one made on POST /people/match/decisions. */
+    char mid[ID_MAX];
+    ids_new("md", mid, sizeof mid);
+    const struct match_model *m = svc_match_model(r);
+    struct match_decision md = {mid,  "referral", ref->id, ref->child_id, "confirmed", NULL, m ? m->id : NULL,
+                                NULL, r->who.user_id, now};
+    rc = store_match_decision_add(db, &md);
+  }
   if (rc == DB_OK)
     rc = record(r, ref, now, "child_confirmed", false,
                 json_pack("{s:s,s:b}", "child_id", ref->child_id, "created", a->create), NULL, NULL);
@@ -1660,6 +1670,10 @@ int svc_referral_confirm_child(struct req *r, const char *id, json_t *input, str
   snprintf(ref.confirmed_by, sizeof ref.confirmed_by, "%s", r->who.user_id);
   json_t *d = json_pack("{s:s,s:s,s:b}", "reference", ref.reference, "child_id", ref.child_id, "created", create);
   rc = commit_change_with(r, &ref, old, confirm_create, confirm_steps, &a, "referral.confirm_child", d, why);
+  /* A child recorded here may already be known under other details: offer the pair to the duplicates queue. */
+  if (rc == SVC_OK && create && svc_duplicates_check_child(r, ref.child_id) != SVC_OK) {
+    log_warn("duplicates: a child recorded from a referral could not be checked");
+  }
   json_decref(a.details);
   store_referral_free(&ref);
   return rc;

@@ -18,6 +18,14 @@ int store_merges_for_child(struct db *db, const char *child_id, json_t **out);
 
 int store_duplicates_list(struct db *db, const char *status, int limit, json_t **out);
 int store_duplicate_get(struct db *db, const char *id, json_t **out);
+/* A person's decision on a suggested match (match_decisions); NULL for an absent optional field. */
+struct match_decision {
+  const char *id, *subject_type, *subject_id, *child_id, *decision, *probability, *model_id, *reason, *decided_by;
+  int64_t decided_at;
+};
+int store_match_decision_add(struct db *db, const struct match_decision *d);
+int store_duplicate_add(struct db *db, const char *id, const char *child_a, const char *child_b, double probability,
+                        const char *explanation, const char *model_id, int64_t at);
 int store_duplicate_decide(struct db *db, const char *id, const char *from_status, const char *to_status,
                            const char *by, int64_t at, const char *reason);
 

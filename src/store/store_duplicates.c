@@ -2,6 +2,8 @@
 ** The duplicates queue: pairs of children the matcher thinks may be one
 ** child, waiting for a person to decide (see merge.h).
 */
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "store/merge.h"
@@ -19,6 +21,12 @@ DB_QUERY(Q_GET, "SELECT d.id, d.child_a, d.child_b, d.probability, d.explanation
                 "WHERE d.id = $1");
 DB_QUERY(Q_DECIDE, "UPDATE duplicate_candidates SET status = $3, decided_by = $4, decided_at = $5, reason = $6 "
                    "WHERE id = $1 AND status = $2");
+
+DB_QUERY(Q_INSERT, "INSERT INTO duplicate_candidates (id, child_a, child_b, probability, explanation, model_id, "
+                   "found_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING");
+
+DB_QUERY(Q_DECISION, "INSERT INTO match_decisions (id, subject_type, subject_id, child_id, decision, probability, "
+                     "model_id, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
 static json_t *row(struct db_stmt *st) {
   json_t *o = json_object();
@@ -88,4 +96,43 @@ int store_duplicate_decide(struct db *db, const char *id, const char *from_statu
   db_reset(st);
   if (rc < 0) return rc;
   return n ? DB_OK : DB_DONE;
+}
+
+/*
+** Puts the pair CHILD_A, CHILD_B (CHILD_A sorting first) on the queue with
+** the model's PROBABILITY, EXPLANATION (JSON text) and MODEL_ID, unless the
+** pair is there already.  Returns DB_OK or an error.
+*/
+int store_duplicate_add(struct db *db, const char *id, const char *child_a, const char *child_b, double probability,
+                        const char *explanation, const char *model_id, int64_t at) {
+  assert(strcmp(child_a, child_b) < 0);
+  struct db_stmt *st = db_prepare(db, &Q_INSERT);
+  if (!st) return DB_ERROR;
+  char prob[32];
+  snprintf(prob, sizeof prob, "%.6f", probability);
+  db_bind_text(st, 1, id);
+  db_bind_text(st, 2, child_a);
+  db_bind_text(st, 3, child_b);
+  db_bind_text(st, 4, prob);
+  db_bind_text(st, 5, explanation);
+  db_bind_text(st, 6, model_id);
+  db_bind_int(st, 7, at);
+  return db_run(st);
+}
+
+/* Keeps a person's decision D on a suggested match.  Returns DB_OK or an error. */
+int store_match_decision_add(struct db *db, const struct match_decision *d) {
+  struct db_stmt *st = db_prepare(db, &Q_DECISION);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, d->id);
+  db_bind_text(st, 2, d->subject_type);
+  db_bind_text(st, 3, d->subject_id);
+  db_bind_text(st, 4, d->child_id);
+  db_bind_text(st, 5, d->decision);
+  db_bind_text(st, 6, d->probability);
+  db_bind_text(st, 7, d->model_id);
+  db_bind_text(st, 8, d->reason);
+  db_bind_text(st, 9, d->decided_by);
+  db_bind_int(st, 10, d->decided_at);
+  return db_run(st);
 }

@@ -257,6 +257,14 @@ static bool load_child(struct req *r, const char *id, json_t **child) {
   return failed(r, svc_child_get(r, id, child), "The child's record");
 }
 
+/* Shows FORM, empty, for the child named by the path: the GET of every "new" page about a child. */
+static void child_form_page(struct req *r, void (*form)(struct req *, json_t *, struct field_errors *, int)) {
+  json_t *child = NULL;
+  if (load_child(r, req_param(r, 0), &child)) return;
+  form(r, child, NULL, 200);
+  json_decref(child);
+}
+
 /* A select of PEOPLE (username posted, "Name (role, agency)" shown) keeping only roles in ROLES. */
 static void people_select(struct buf *b, const char *name, const char *label, json_t *people, roleset roles,
                           const char *value, const char *hint_text, struct field_errors *errs, const char *blank) {
@@ -463,12 +471,7 @@ static void missing_form(struct req *r, json_t *child, struct field_errors *errs
 }
 
 /* GET /children/{id}/missing-episodes/new */
-void web_missing_new_form(struct req *r) {
-  json_t *child = NULL;
-  if (load_child(r, req_param(r, 0), &child)) return;
-  missing_form(r, child, NULL, 200);
-  json_decref(child);
-}
+void web_missing_new_form(struct req *r) { child_form_page(r, missing_form); }
 
 /* POST /children/{id}/missing-episodes/new */
 void web_missing_new(struct req *r) {
@@ -969,12 +972,7 @@ static void note_form(struct req *r, json_t *child, struct field_errors *errs, i
 }
 
 /* GET /children/{id}/notes/new */
-void web_note_new_form(struct req *r) {
-  json_t *child = NULL;
-  if (load_child(r, req_param(r, 0), &child)) return;
-  note_form(r, child, NULL, 200);
-  json_decref(child);
-}
+void web_note_new_form(struct req *r) { child_form_page(r, note_form); }
 
 /* POST /children/{id}/notes/new */
 void web_note_new(struct req *r) {
@@ -1543,12 +1541,7 @@ static void support_form(struct req *r, json_t *child, struct field_errors *errs
 }
 
 /* GET /children/{id}/support/new */
-void web_support_new_form(struct req *r) {
-  json_t *child = NULL;
-  if (load_child(r, req_param(r, 0), &child)) return;
-  support_form(r, child, NULL, 200);
-  json_decref(child);
-}
+void web_support_new_form(struct req *r) { child_form_page(r, support_form); }
 
 /* POST /children/{id}/support/new */
 void web_support_new(struct req *r) {
