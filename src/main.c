@@ -26,6 +26,7 @@ static const struct command COMMANDS[] = {
     {"backup", cmd_backup, "backup --to FILE: a consistent online copy"},
     {"routes", cmd_routes, "routes [--json]: every route and the roles it admits"},
     {"link", cmd_link, "link --input A.csv [--input B.csv] --output PAIRS.csv: record linkage of person files"},
+    {"duplicates", cmd_duplicates, "duplicates scan [--threshold P]: put likely duplicate children on the queue"},
     {"synth", cmd_synth, "synth --records N --seed S --output FILE --truth FILE: synthetic people with known truth"},
     {NULL, NULL, NULL},
 };

@@ -46,6 +46,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_link(int argc, char **argv);
+int cmd_duplicates(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 #endif

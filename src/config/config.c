@@ -12,6 +12,7 @@
 #include <string.h>
 #include "access/roles.h"
 #include "config/config.h"
+#include "core/calendar.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -128,6 +129,12 @@ static int apply(struct config *c, const struct setting *s, const char *value, c
   switch (s->kind) {
   case K_STR: {
     if (s->offset == offsetof(struct config, totp_roles) && check_role_list(s->name, value, err, errlen) != 0) {
+      return -1;
+    }
+    int open_minute, close_minute;
+    if (s->offset == offsetof(struct config, office_hours) &&
+        !calendar_parse_hours(value, &open_minute, &close_minute)) {
+      snprintf(err, errlen, "%s: '%s' is not HH:MM-HH:MM with the opening before the closing", s->name, value);
       return -1;
     }
     char **slot = (char **)(void *)(base + s->offset);

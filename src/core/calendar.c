@@ -93,9 +93,12 @@ bool calendar_parse_hours(const char *s, int *open_minute, int *close_minute) {
   char extra;
   if (sscanf(s, "%d:%d-%d:%d%c", &h1, &m1, &h2, &m2, &extra) != 4) return false;
   if (h1 < 0 || h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59) return false;
-  *open_minute = h1 * 60 + m1;
-  *close_minute = h2 * 60 + m2;
-  return *open_minute < *close_minute && *close_minute <= 24 * 60;
+  int open = h1 * 60 + m1, close = h2 * 60 + m2;
+  if (open >= close || close > 24 * 60) return false;
+  /* The outputs change only on success, so a caller's defaults survive a bad value. */
+  *open_minute = open;
+  *close_minute = close;
+  return true;
 }
 
 bool calendar_is_holiday(const struct calendar *c, int64_t day) {

@@ -96,6 +96,12 @@ static bool check_value(const char *path, const struct field_spec *s, json_t *v,
       return false;
     }
     break;
+  case F_NUMBER:
+    if (!json_is_number(v)) {
+      ferr_add(errs, path, "must be a number");
+      return false;
+    }
+    break;
   case F_OBJECT:
     if (!json_is_object(v)) {
       ferr_add(errs, path, "must be an object");

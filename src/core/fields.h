@@ -21,7 +21,7 @@ void ferr_add(struct field_errors *e, const char *field, const char *fmt, ...)
 bool ferr_any(const struct field_errors *e);
 const char *ferr_get(const struct field_errors *e, const char *field);
 
-enum ftype { F_STRING, F_BOOL, F_INT, F_OBJECT, F_STRINGS, F_OBJECTS };
+enum ftype { F_STRING, F_BOOL, F_INT, F_NUMBER, F_OBJECT, F_STRINGS, F_OBJECTS };
 
 enum {
   F_REQUIRED = 1,  /* must be present and, for strings, not blank */

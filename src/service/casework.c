@@ -158,10 +158,21 @@ int svc_notify_role(struct db *db, const struct config *cfg, const char *role, c
   return rc;
 }
 
+/* The user with ID among USERS (N of them, in any order), or NULL. */
+static const struct chain_user *chain_find(const struct chain_user *users, int n, const char *id) {
+  if (!id || !*id) return NULL;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(users[i].id, id)) return &users[i];
+  }
+  return NULL;
+}
+
 /*
 ** Who leads the MASH: the mash_manager setting's user, else the managers of
-** the MASH staff (distinct).  Fills IDS with up to MAX of them.
+** the MASH staff (distinct; a disabled manager gives way to the next enabled
+** one up the chain).  Fills IDS with up to MAX of them.
 */
+
 int svc_mash_managers(struct db *db, const struct config *cfg, char ids[][ID_MAX], int max, int *n) {
   *n = 0;
   if (cfg->mash_manager && cfg->mash_manager[0]) {
@@ -180,9 +191,13 @@ int svc_mash_managers(struct db *db, const struct config *cfg, char ids[][ID_MAX
   if (rc != DB_OK) return rc;
   for (int i = 0; i < count; i++) {
     if (users[i].disabled || strcmp(users[i].role, "mash") != 0 || !users[i].manager_id[0]) continue;
+    /* The first enabled manager up the chain: a disabled one is passed over, never notified. */
+    const struct chain_user *m = chain_find(users, count, users[i].manager_id);
+    for (int hops = 0; m && m->disabled && hops < count; hops++) m = chain_find(users, count, m->manager_id);
+    if (!m || m->disabled) continue;
     bool seen = false;
-    for (int k = 0; k < *n; k++) seen = seen || !strcmp(ids[k], users[i].manager_id);
-    if (!seen && *n < max) snprintf(ids[(*n)++], ID_MAX, "%s", users[i].manager_id);
+    for (int k = 0; k < *n; k++) seen = seen || !strcmp(ids[k], m->id);
+    if (!seen && *n < max) snprintf(ids[(*n)++], ID_MAX, "%s", m->id);
   }
   free(users);
   return DB_OK;

@@ -293,6 +293,13 @@ static bool check_subject_type(json_t *v, char *why, size_t n) {
   return false;
 }
 
+static bool check_probability(json_t *v, char *why, size_t n) {
+  double p = json_number_value(v);
+  if (p >= 0.0 && p <= 1.0) return true;
+  snprintf(why, n, "must be from 0 to 1");
+  return false;
+}
+
 static bool check_id(json_t *v, char *why, size_t n) {
   if (ids_plausible(json_string_value(v))) return true;
   snprintf(why, n, "must be an id");
@@ -304,7 +311,7 @@ static const struct field_spec DECISION_FIELDS[] = {
     {"subject_id", F_STRING, F_REQUIRED, 64, check_id, NULL},
     {"child_id", F_STRING, F_REQUIRED, 64, check_id, NULL},
     {"decision", F_STRING, F_REQUIRED, 16, check_decision, NULL},
-    {"probability", F_STRING, F_NULLABLE, 16, NULL, NULL},
+    {"probability", F_NUMBER, F_NULLABLE, 0, check_probability, NULL},
     {"reason", F_STRING, F_NULLABLE | F_MULTILINE, 1000, NULL, NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };
@@ -327,12 +334,15 @@ int svc_match_decision(struct req *r, json_t *input, struct field_errors *errs, 
   ids_new("md", id, sizeof id);
   const struct match_model *m = svc_match_model(r);
   int64_t now = time_now();
+  char prob[32] = "";
+  json_t *pv = json_object_get(input, "probability");
+  if (json_is_number(pv)) snprintf(prob, sizeof prob, "%.6f", json_number_value(pv));
   struct match_decision md = {id,
                                s_of(input, "subject_type"),
                                s_of(input, "subject_id"),
                                child_id,
                                s_of(input, "decision"),
-                               s_of(input, "probability"),
+                               prob[0] ? prob : NULL,
                                m ? m->id : NULL,
                                s_of(input, "reason"),
                                r->who.user_id,
@@ -470,7 +480,8 @@ static json_t *editable(json_t *child) {
 /*
 ** Merges MERGED into KEPT in one transaction: every row about MERGED moves to
 ** KEPT (listed, so it can be undone), MERGED's name becomes an alias of KEPT,
-** MERGED is hidden from search and points at KEPT.  Audited on both records.
+** MERGED is hidden from search and points at KEPT, and CANDIDATE_ID (the
+** duplicates-queue pair, or NULL) is marked merged.  Audited on both records.
 */
 static int merge(struct req *r, const char *kept_id, const char *merged_id, const char *candidate_id,
                  const char *reason, json_t **out) {
@@ -496,6 +507,8 @@ static int merge(struct req *r, const char *kept_id, const char *merged_id, cons
   ids_new("mg", id, sizeof id);
   if (rc == DB_OK) rc = store_merge_insert(db, id, kept_id, merged_id, candidate_id, moved, added, reason,
                                            r->who.user_id, now);
+  /* The pair is decided in the same transaction: a merge is never left with its pair still open. */
+  if (rc == DB_OK && candidate_id) rc = store_duplicate_decide(db, candidate_id, "open", "merged", r->who.user_id, now, reason);
   json_t *d = json_pack("{s:s,s:s,s:s,s:I}", "merge", id, "kept", kept_id, "merged", merged_id, "rows_moved",
                         (json_int_t)json_array_size(moved));
   if (rc == DB_OK) rc = req_audit_tx(r, "child.merge", "child", kept_id, d);
@@ -563,10 +576,6 @@ int svc_duplicate_decide(struct req *r, const char *id, json_t *input, struct fi
   json_t *result = NULL;
   int s = merge(r, kept, merged, id, reason, &result);
   if (s != SVC_OK) return s;
-  rc = db_begin(db);
-  if (rc == DB_OK) rc = store_duplicate_decide(db, id, "open", "merged", r->who.user_id, now, reason);
-  if (rc == DB_OK) rc = db_commit(db);
-  if (rc != DB_OK) db_rollback(db);
   *out = result;
   return SVC_OK;
 }

@@ -50,7 +50,7 @@ int store_escalation_insert(struct db *db, const char *deadline_id, int level, c
 int store_escalations_for_item(struct db *db, const char *item_type, const char *item_id, json_t **out);
 
 /* ---- work lists ---- */
-int store_work_for_user(struct db *db, const char *user_id, json_t **out);
+int store_work_for_user(struct db *db, const char *user_id, bool unowned, json_t **out);
 int store_work_for_team(struct db *db, const char *manager_id, json_t **out);
 
 /* ---- notifications and e-mail ---- */

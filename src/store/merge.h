@@ -24,6 +24,7 @@ struct match_decision {
   int64_t decided_at;
 };
 int store_match_decision_add(struct db *db, const struct match_decision *d);
+int store_children_for_linkage(struct db *db, void (*each)(void *ctx, const char *const cols[8]), void *ctx);
 int store_duplicate_add(struct db *db, const char *id, const char *child_a, const char *child_b, double probability,
                         const char *explanation, const char *model_id, int64_t at);
 int store_duplicate_decide(struct db *db, const char *id, const char *from_status, const char *to_status,

@@ -360,7 +360,8 @@ DB_QUERY(Q_AL_FOR_CHILD,
          "LEFT JOIN users b ON b.id = al.allocated_by WHERE al.child_id = $1 "
          "ORDER BY al.allocated_at DESC, al.ended_at IS NULL DESC, al.id");
 DB_QUERY(Q_FOLLOW_LEAD, "UPDATE deadlines SET owner_id = $2 WHERE child_id = $1 AND met_at IS NULL "
-                        "AND kind IN ('return_interview', 'risk_review_request')");
+                        "AND (kind IN ('return_interview', 'risk_review_request', 'cse_meeting') "
+                        "OR kind LIKE 'risk_review:%')");
 DB_QUERY(Q_CASELOADS,
          "SELECT u.username, u.name, u.role, ag.code, al.team, COUNT(al.id), "
          "(SELECT COUNT(*) FROM deadlines d WHERE d.owner_id = u.id AND d.met_at IS NULL AND d.due_at <= $2) "
@@ -421,8 +422,8 @@ int store_allocations_for_child(struct db *db, const char *child_id, json_t **ou
 
 /*
 ** Gives the child's open work that belongs to its lead worker (return-home
-** interviews, requested risk reviews) to OWNER_ID (NULL: back to the MASH
-** queue).  DB_OK whether or not anything was open.
+** interviews, requested and periodic risk reviews, the CSE meeting) to
+** OWNER_ID (NULL: back to the MASH queue).  DB_OK whether or not anything was open.
 */
 int store_deadlines_follow_lead(struct db *db, const char *child_id, const char *owner_id) {
   struct db_stmt *st = db_prepare(db, &Q_FOLLOW_LEAD);

@@ -29,12 +29,16 @@ DB_QUERY(Q_ESC_INSERT, "INSERT INTO escalations (id, deadline_id, level, to_user
 DB_QUERY(Q_ESC_FOR_ITEM, "SELECT e.at, e.level, u.username, e.reason, d.kind FROM escalations e "
                          "JOIN deadlines d ON d.id = e.deadline_id JOIN users u ON u.id = e.to_user_id "
                          "WHERE d.item_type = $1 AND d.item_id = $2 ORDER BY e.at, e.level, u.username");
-/* Open work the user owns, and open work escalated to them. */
+/*
+** Open work the user owns, open work escalated to them and, when $2 is 1 (MASH
+** staff), work nobody owns other than referrals (those are on the MASH queue).
+*/
 DB_QUERY(Q_WORK_USER,
          "SELECT d.item_type, d.item_id, d.kind, d.title, d.link, d.due_at, d.level, o.username, "
          "(SELECT MAX(e.level) FROM escalations e WHERE e.deadline_id = d.id AND e.to_user_id = $1) "
          "FROM deadlines d LEFT JOIN users o ON o.id = d.owner_id WHERE d.met_at IS NULL AND "
-         "(d.owner_id = $1 OR EXISTS (SELECT 1 FROM escalations e WHERE e.deadline_id = d.id AND e.to_user_id = $1)) "
+         "(d.owner_id = $1 OR EXISTS (SELECT 1 FROM escalations e WHERE e.deadline_id = d.id AND e.to_user_id = $1) "
+         "OR ($2 = 1 AND d.owner_id IS NULL AND d.item_type <> 'referral')) "
          "ORDER BY d.due_at LIMIT 500");
 DB_QUERY(Q_WORK_TEAM,
          "SELECT d.item_type, d.item_id, d.kind, d.title, d.link, d.due_at, d.level, o.username, NULL "
@@ -253,12 +257,15 @@ static int work_rows(struct db_stmt *st, json_t **out) {
 
 /*
 ** Open work for USER_ID: what they own and what has been escalated to them,
-** soonest due first.  Each row has "escalated_to_me" (the level, or null).
+** soonest due first, and with UNOWNED also what nobody owns (outside the
+** referrals of the MASH queue).  Each row has "escalated_to_me" (the level,
+** or null) and "owner" (null for nobody).
 */
-int store_work_for_user(struct db *db, const char *user_id, json_t **out) {
+int store_work_for_user(struct db *db, const char *user_id, bool unowned, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_WORK_USER);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, user_id);
+  db_bind_int(st, 2, unowned ? 1 : 0);
   return work_rows(st, out);
 }
 

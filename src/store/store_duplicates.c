@@ -28,6 +28,9 @@ DB_QUERY(Q_INSERT, "INSERT INTO duplicate_candidates (id, child_a, child_b, prob
 DB_QUERY(Q_DECISION, "INSERT INTO match_decisions (id, subject_type, subject_id, child_id, decision, probability, "
                      "model_id, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
+DB_QUERY(Q_FOR_LINKAGE, "SELECT id, first_name, last_name, date_of_birth, gender, address, postcode, nhs_number "
+                        "FROM children WHERE merged_into IS NULL ORDER BY id");
+
 static json_t *row(struct db_stmt *st) {
   json_t *o = json_object();
   json_set_col(o, "id", st, 0);
@@ -135,4 +138,23 @@ int store_match_decision_add(struct db *db, const struct match_decision *d) {
   db_bind_text(st, 9, d->decided_by);
   db_bind_int(st, 10, d->decided_at);
   return db_run(st);
+}
+
+/*
+** Calls EACH with every child not merged away, in id order: COLS holds id,
+** first_name, last_name, date_of_birth, gender, address, postcode and
+** nhs_number (NULL where absent), valid only during the call.  Returns DB_OK
+** or an error.
+*/
+int store_children_for_linkage(struct db *db, void (*each)(void *ctx, const char *const cols[8]), void *ctx) {
+  struct db_stmt *st = db_prepare(db, &Q_FOR_LINKAGE);
+  if (!st) return DB_ERROR;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    const char *cols[8];
+    for (int i = 0; i < 8; i++) cols[i] = db_null(st, i) ? NULL : db_text(st, i);
+    each(ctx, cols);
+  }
+  db_reset(st);
+  return rc == DB_DONE ? DB_OK : rc;
 }

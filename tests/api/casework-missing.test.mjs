@@ -382,6 +382,24 @@ test('a child the user may not see does not exist for them, and each refusal is 
   assert.equal((await a.get(`/api/v1/missing-episodes/${q(ep.id)}`)).status, 403);
 });
 
+test('a child with no lead worker: the interview is on the MASH list until someone is allocated, then it follows the lead worker', async () => {
+  const child = await newChild({ first_name: 'Ottilie', last_name: 'Brackenridge' });
+  const r = await as.sw.post(`/api/v1/children/${child.id}/missing-episodes`, {
+    went_missing_at: iso(-20 * H), returned_at: iso(-2 * H), reported_to_police: true,
+  });
+  assert.equal(r.status, 201, r.describe());
+  const item = async (who) => (await as[who].get('/api/v1/work')).json.items
+    .find((i) => i.kind === 'return_interview' && i.item_id === r.json.id);
+  const unowned = await item('mash');
+  assert.ok(unowned, 'nobody owns it yet, so the MASH sees it');
+  assert.equal(unowned.owner, null);
+  assert.equal(await item('sw'), undefined, 'not on a worker\'s list who does not own it');
+  const alloc = await as.manager.post(`/api/v1/children/${child.id}/allocation`, { worker: 'm.cse', team: 'Holmford CSE Team' });
+  assert.equal(alloc.status, 201, alloc.describe());
+  assert.equal((await item('cse')).owner, 'm.cse', 'allocation hands it to the lead worker');
+  assert.equal(await item('mash'), undefined, 'and it leaves the MASH list');
+});
+
 test('the server stops cleanly', async () => {
   assert.equal((await sh.stop()).code, 0);
 });

@@ -83,13 +83,20 @@ test('a decision on a suggested match is kept and audited', async () => {
     subject_id: 'enq_1',
     child_id: first.id,
     decision: 'confirmed',
-    probability: '0.999',
+    probability: 0.999,
     reason: 'Same school and carer',
   });
   assert.equal(d.status, 201, d.describe());
   assert.equal(d.json.decided_by, users.mash.username);
   assert.equal(await sh.scalar("SELECT count(*) AS n FROM match_decisions WHERE subject_id = 'enq_1' AND decision = 'confirmed'"), 1);
   assert.equal((await mash.post('/api/v1/people/match/decisions', { subject_type: 'enquiry', subject_id: 'x', child_id: first.id, decision: 'maybe' })).status, 422);
+  const bad = await mash.post('/api/v1/people/match/decisions', { subject_type: 'enquiry', subject_id: 'x', child_id: first.id, decision: 'rejected', probability: '0.5' });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.error.fields.probability, 'a probability given as text is refused by name');
+  const over = await mash.post('/api/v1/people/match/decisions', { subject_type: 'enquiry', subject_id: 'x', child_id: first.id, decision: 'rejected', probability: 1.5 });
+  assert.equal(over.status, 422);
+  assert.match(over.json.error.fields.probability, /from 0 to 1/);
+  assert.equal(Number(await sh.scalar("SELECT probability FROM match_decisions WHERE subject_id = 'enq_1'")), 0.999);
 });
 
 test('a child recorded twice goes on the duplicates queue; merging keeps every event, and undo puts it all back', async () => {
@@ -165,4 +172,33 @@ test('a child recorded twice goes on the duplicates queue; merging keeps every e
   const nd = await mash.post(`/api/v1/duplicates/${pair.id}/decision`, { decision: 'not_duplicate', reason: 'Twins' });
   assert.equal(nd.status, 200);
   assert.equal((await mash.get('/api/v1/duplicates?status=not_duplicate')).json.duplicates.length, 1);
+});
+
+test('`safehub duplicates scan` puts records never checked on the queue, once, and merges nothing', async () => {
+  // A record loaded straight into the database (as an import would), never checked when recorded.
+  const last = uniqueName('Brannigan');
+  const orig = await mash.post('/api/v1/children', childBody({ first_name: 'Kayleigh', last_name: last, date_of_birth: '2011-02-17', postcode: 'HF7 2LD' }));
+  assert.equal(orig.status, 201);
+  await sh.exec(
+    `INSERT INTO children (id, first_name, last_name, aliases, date_of_birth, gender, ethnicity, address, postcode,
+       created_at, created_by, updated_at, version)
+     SELECT 'ch_imported1', 'Kayleigh', '${q(last)}', '[]', '2011-02-17', gender, ethnicity, address, 'HF7 2LD',
+       created_at, created_by, updated_at, 1 FROM children WHERE id = '${q(orig.json.id)}'`,
+  );
+  const onQueue = async () => (await mash.get('/api/v1/duplicates')).json.duplicates
+    .filter((p) => [p.child_a, p.child_b].includes('ch_imported1'));
+  assert.deepEqual(await onQueue(), [], 'not on the queue before the scan');
+  const out = await sh.cliOk(['duplicates', 'scan']);
+  assert.match(out, /scanned \d+ children: \d+ pairs at or above probability 0\.\d\d, [1-9]\d* new on the duplicates queue/);
+  const pairs = await onQueue();
+  assert.equal(pairs.length, 1);
+  assert.ok([pairs[0].child_a, pairs[0].child_b].includes(orig.json.id));
+  assert.ok(pairs[0].probability >= 0.9, `probability ${pairs[0].probability}`);
+  assert.ok(pairs[0].explanation.some((f) => f.field === 'last_name'), 'explained field by field');
+  assert.match(await sh.cliOk(['duplicates', 'scan']), / 0 new on the duplicates queue/, 'a second scan adds nothing');
+  assert.equal(await sh.scalar("SELECT count(*) AS n FROM children WHERE id = 'ch_imported1' AND merged_into IS NULL"), 1);
+  assert.equal(await sh.scalar("SELECT count(*) AS n FROM audit_log WHERE action = 'duplicates.scan'"), 2);
+  const bad = await sh.cli(['duplicates', 'scan', '--threshold', '2']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--threshold must be a probability/);
 });

@@ -185,6 +185,23 @@ static void test_file_number_ranges(void **state) {
   config_free(&c);
 }
 
+/* Office hours must be HH:MM-HH:MM with the opening first: a reversed day would make every deadline due at once. */
+static void test_office_hours(void **state) {
+  (void)state;
+  struct config c;
+  char err[512];
+  static const char *const bad[] = {"office_hours = 17:00-09:00", "office_hours = 09:00-09:00", "office_hours = 9-5",
+                                    "office_hours = 09:00-25:00", "office_hours = 09:60-17:00", "office_hours = 09:00-17:00x"};
+  for (size_t i = 0; i < TU_COUNT(bad); i++) {
+    if (load(&c, bad[i], err) != -1) fail_msg("accepted '%s'", bad[i]);
+    assert_non_null(strstr(err, ":1: office_hours: "));
+    config_free(&c);
+  }
+  assert_int_equal(load(&c, "office_hours = 08:30-18:00\n", err), 0);
+  assert_string_equal(c.office_hours, "08:30-18:00");
+  config_free(&c);
+}
+
 /* Booleans: true/yes/1 and false/no/0 only. */
 static void test_file_booleans(void **state) {
   (void)state;
@@ -355,6 +372,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_file_unknown_setting, setup, teardown),
       cmocka_unit_test_setup_teardown(test_file_number_ranges, setup, teardown),
       cmocka_unit_test_setup_teardown(test_file_booleans, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_office_hours, setup, teardown),
       cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
       cmocka_unit_test_setup_teardown(test_config_set, setup, teardown),

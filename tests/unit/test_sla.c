@@ -189,7 +189,7 @@ static void test_chain(void **state) {
 
   /* Each step is on the recipient's work list, marked as escalated to them. */
   json_t *work = NULL;
-  assert_int_equal(store_work_for_user(db, o.director.id, &work), DB_OK);
+  assert_int_equal(store_work_for_user(db, o.director.id, false, &work), DB_OK);
   assert_int_equal(json_array_size(work), 1);
   assert_int_equal(json_integer_value(json_object_get(json_array_get(work, 0), "escalated_to_me")), 2);
   json_decref(work);
@@ -202,7 +202,7 @@ static void test_chain(void **state) {
                    DB_OK);
   r = run(db, &cfg, "2027-03-01T10:00:00Z");
   assert_int_equal(r.overdue, 0);
-  assert_int_equal(store_work_for_user(db, o.director.id, &work), DB_OK);
+  assert_int_equal(store_work_for_user(db, o.director.id, false, &work), DB_OK);
   assert_int_equal(json_array_size(work), 0);
   json_decref(work);
   config_free(&cfg);
