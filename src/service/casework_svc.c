@@ -1004,7 +1004,10 @@ static int meeting_tx(struct req *r, json_t *in, const struct meeting_refs *refs
     json_array_foreach(refs->owners, i, v) {
       if (rc == DB_OK) rc = involve_agency(r, child_id, js(v, "agency_id"), "owns an action for the child");
     }
-    if (rc == DB_OK) rc = svc_deadline_meet(r, "child", child_id, type);
+    if (rc == DB_OK) {
+      rc = store_child_deadlines_meet(req_db(r), child_id, type, r->who.user_id[0] ? r->who.user_id : NULL, time_now());
+      if (rc == DB_DONE) rc = DB_OK;
+    }
     if (rc == DB_OK) {
       json_t *d = json_pack("{s:s,s:s}", "meeting", id, "type", type);
       rc = req_audit_tx(r, "meeting.create", "child", child_id, d);

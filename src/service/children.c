@@ -95,7 +95,7 @@ int svc_child_get(struct req *r, const char *id, json_t **out) {
   return SVC_OK;
 }
 
-static const char *const SERVER_FIELDS[] = {"id", "created_at", "updated_at", "version", NULL};
+static const char *const SERVER_FIELDS[] = {"id", "created_at", "updated_at", "version", "merged_into", NULL};
 
 /*
 ** Applies PATCH (only the fields given; null clears an optional one) to
@@ -123,6 +123,14 @@ int svc_child_update(struct req *r, const char *id, json_t *patch, struct field_
   if (rc != DB_ROW) {
     db_rollback(db);
     return SVC_ERROR;
+  }
+  if (json_is_string(json_object_get(current, "merged_into"))) {
+    /* A record merged into another is kept only to be undone: its work goes on the kept record. */
+    ferr_add(errs, "merged_into", "this record was merged into %s: change that record instead",
+             json_string_value(json_object_get(current, "merged_into")));
+    json_decref(current);
+    db_rollback(db);
+    return SVC_INVALID;
   }
   int version = (int)json_integer_value(json_object_get(current, "version"));
   json_t *merged = json_deep_copy(current);

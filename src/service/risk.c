@@ -179,17 +179,25 @@ static void chronology_summary(const struct risk_tool *t, const struct risk_deci
 /*
 ** Opens the multi-agency CSE meeting the highest level calls for, due in
 ** cse_meeting_working_days working days from AT, unless one is already open
-** (a later finding never moves it later).  Owner: the lead worker, else the
-** MASH manager.
+** (a later finding never moves it later).  NEWLY_HIGHEST says the child was
+** not at the highest level before ASSESSMENT_ID: after a meeting was held, only
+** reaching the level again asks for another.  Owner: the lead worker, else
+** the MASH manager.
 */
-static int open_cse_meeting(struct req *r, const char *child_id, const char *lead, int64_t at) {
+static int open_cse_meeting(struct req *r, const char *child_id, const char *assessment_id, bool newly_highest,
+                            const char *lead, int64_t at) {
   struct deadline existing;
   int rc = store_deadline_get(req_db(r), "child", child_id, "cse_meeting", &existing);
   if (rc < 0) return rc;
   if (rc == DB_ROW && existing.met_at == 0) return DB_OK;
-  if (rc == DB_ROW) {
-    /* A meeting was held after an earlier high finding; this finding is on the chronology and the review clock. */
-    return DB_OK;
+  /* The first meeting hangs on the child; a child who reaches the highest level again after a meeting was held
+  ** and the level fell gets a new one, hanging on this assessment.  Staying at the highest level asks for none:
+  ** that finding is on the chronology and the review clock. */
+  bool again = rc == DB_ROW;
+  if (again && !newly_highest) return DB_OK;
+  if (again) {
+    rc = store_child_open_deadline_count(req_db(r), child_id, "cse_meeting");
+    if (rc != 0) return rc < 0 ? rc : DB_OK; /* one is already due from another assessment */
   }
   char owner[ID_MAX] = "";
   if (lead && *lead) {
@@ -204,8 +212,8 @@ static int open_cse_meeting(struct req *r, const char *child_id, const char *lea
   char link[120];
   snprintf(link, sizeof link, "/children/%s/risk", child_id);
   int64_t due = svc_add_working_days(r, at, r->app->cfg->cse_meeting_working_days);
-  return svc_deadline_open(r, "child", child_id, "cse_meeting", child_id, "Multi-agency CSE meeting due", link,
-                           owner[0] ? owner : NULL, due);
+  return svc_deadline_open(r, again ? "risk_assessment" : "child", again ? assessment_id : child_id, "cse_meeting",
+                           child_id, "Multi-agency CSE meeting due", link, owner[0] ? owner : NULL, due);
 }
 
 /*
@@ -283,7 +291,8 @@ int svc_risk_record(struct req *r, const char *child_id, json_t *input, int64_t 
   snprintf(cs_link, sizeof cs_link, "/children/%s/risk/%s", child_id, id_out);
   int met = 0;
   rc = db_begin(db);
-  if (rc == DB_OK) rc = store_risk_current(db, child_id, prev, NULL);
+  int prev_rank = -1;
+  if (rc == DB_OK) rc = store_risk_current(db, child_id, prev, &prev_rank);
   if (rc == DB_ROW) rc = store_risk_supersede(db, prev);
   else if (rc == DB_DONE) rc = DB_OK;
   if (rc == DB_OK) rc = store_risk_insert(db, &a);
@@ -306,7 +315,9 @@ int svc_risk_record(struct req *r, const char *child_id, json_t *input, int64_t 
                                   time_now());
     rc = rc == DB_DONE ? DB_OK : rc;
   }
-  if (rc == DB_OK && d.final == t->nlevels - 1) rc = open_cse_meeting(r, child_id, lead, at);
+  if (rc == DB_OK && d.final == t->nlevels - 1) {
+    rc = open_cse_meeting(r, child_id, id_out, !prev[0] || prev_rank < t->nlevels - 1, lead, at);
+  }
   if (rc == DB_OK && d.countersign == RISK_CS_AWAITING) {
     int64_t due = svc_add_working_hours(r, time_now(), r->app->cfg->signoff_working_hours);
     rc = svc_deadline_open(r, "risk_assessment", id_out, "risk_countersign", child_id,

@@ -37,6 +37,8 @@ int store_deadline_get(struct db *db, const char *item_type, const char *item_id
                        struct deadline *out);
 int store_deadline_meet(struct db *db, const char *item_type, const char *item_id, const char *kind,
                         const char *by, int64_t now);
+int store_child_deadlines_meet(struct db *db, const char *child_id, const char *kind, const char *by, int64_t now);
+int store_child_open_deadline_count(struct db *db, const char *child_id, const char *kind);
 int store_deadline_assign(struct db *db, const char *item_type, const char *item_id, const char *kind,
                           const char *owner_id);
 typedef int (*deadline_cb)(const struct deadline *d, void *arg);

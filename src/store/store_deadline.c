@@ -18,6 +18,9 @@ DB_QUERY(Q_OPEN, "INSERT INTO deadlines (id, item_type, item_id, kind, child_id,
 DB_QUERY(Q_GET, "SELECT " DL_COLS " FROM deadlines WHERE item_type = $1 AND item_id = $2 AND kind = $3");
 DB_QUERY(Q_MEET, "UPDATE deadlines SET met_at = $4, met_by = $5 WHERE item_type = $1 AND item_id = $2 "
                  "AND kind = $3 AND met_at IS NULL");
+DB_QUERY(Q_MEET_CHILD, "UPDATE deadlines SET met_at = $3, met_by = $4 WHERE child_id = $1 AND kind = $2 "
+                       "AND met_at IS NULL");
+DB_QUERY(Q_OPEN_COUNT_CHILD, "SELECT COUNT(*) FROM deadlines WHERE child_id = $1 AND kind = $2 AND met_at IS NULL");
 DB_QUERY(Q_ASSIGN, "UPDATE deadlines SET owner_id = $4 WHERE item_type = $1 AND item_id = $2 AND kind = $3 "
                    "AND met_at IS NULL");
 DB_QUERY(Q_OVERDUE, "SELECT " DL_COLS " FROM deadlines WHERE met_at IS NULL AND due_at <= $1 ORDER BY due_at");
@@ -115,6 +118,33 @@ int store_deadline_meet(struct db *db, const char *item_type, const char *item_i
   db_bind_int(st, 4, now);
   db_bind_text(st, 5, by);
   return changed(st);
+}
+
+/*
+** Meets every open deadline of KIND about CHILD_ID, whatever item it hangs
+** on (a CSE meeting asked for by several assessments is held once).  DB_OK,
+** DB_DONE when none was open, or an error.
+*/
+int store_child_deadlines_meet(struct db *db, const char *child_id, const char *kind, const char *by, int64_t now) {
+  struct db_stmt *st = db_prepare(db, &Q_MEET_CHILD);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, child_id);
+  db_bind_text(st, 2, kind);
+  db_bind_int(st, 3, now);
+  db_bind_text(st, 4, by);
+  return changed(st);
+}
+
+/* How many deadlines of KIND about CHILD_ID are open (>= 0), or a negative error. */
+int store_child_open_deadline_count(struct db *db, const char *child_id, const char *kind) {
+  struct db_stmt *st = db_prepare(db, &Q_OPEN_COUNT_CHILD);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, child_id);
+  db_bind_text(st, 2, kind);
+  int rc = db_step(st);
+  int n = rc == DB_ROW ? (int)db_int(st, 0) : 0;
+  db_reset(st);
+  return rc == DB_ROW ? n : rc;
 }
 
 /* Gives an open deadline to OWNER_ID (NULL: back to the queue); DB_DONE when none was open. */

@@ -380,6 +380,7 @@ void web_child_view(struct req *r) {
   page_init(&p, name, "children");
   if (req_query(r, "created")) p.notice = "The child has been recorded";
   if (req_query(r, "updated")) p.notice = "The child's details have been changed";
+  if (req_query(r, "unmerged")) p.notice = "The merge has been undone: the two records are separate again";
   identity_bar(&p.identity, c, name);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">Child's record</span><h1 class=\"govuk-heading-l\">%s</h1>", name);
@@ -433,7 +434,9 @@ void web_child_view(struct req *r) {
     web_summary_row(b, "Placed out of area", yes_no(json_object_get(pl, "out_of_area")));
     hf(b, "</dl>");
   }
-  bool edit = role_in(r->who.role, WEB_CASE_EDITORS), audit = role_in(r->who.role, ROLES_AUDIT_READERS);
+  /* A record merged into another is not changed: its page says where to work instead. */
+  bool edit = role_in(r->who.role, WEB_CASE_EDITORS) && !json_is_string(json_object_get(c, "merged_into"));
+  bool audit = role_in(r->who.role, ROLES_AUDIT_READERS);
   if (edit || audit) {
     hf(b, "<ul class=\"govuk-list\">");
     if (edit) {
@@ -460,6 +463,11 @@ void web_child_edit_form(struct req *r) {
                                                                            : "The record could not be shown just now.");
     return;
   }
+  if (json_is_string(json_object_get(c, "merged_into"))) {
+    json_decref(c);
+    web_error_page(r, 409, "This record was merged into another one. Change the record it was merged into instead.");
+    return;
+  }
   char action[128], back[128];
   snprintf(action, sizeof action, "/children/%s/edit", req_param(r, 0));
   snprintf(back, sizeof back, "/children/%s", req_param(r, 0));
@@ -481,6 +489,8 @@ void web_child_edit(struct req *r) {
     char loc[160];
     snprintf(loc, sizeof loc, "%s?updated=1", back);
     resp_redirect(r, loc);
+  } else if (rc == SVC_INVALID && ferr_get(&errs, "merged_into")) {
+    web_error_page(r, 409, "This record was merged into another one. Change the record it was merged into instead.");
   } else if (rc == SVC_INVALID) {
     web_humanise(&errs, CHILD_LABELS);
     child_form_page(r, "Change a child's details", r->url, c, &errs, back, 422);

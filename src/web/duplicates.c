@@ -29,6 +29,24 @@ static void side(struct buf *b, json_t *c, const char *label) {
      js(c, "id"), label);
 }
 
+/* A compared field's name for people. */
+static const char *field_label(const char *f) {
+  static const char *const names[][2] = {{"first_name", "First name"}, {"last_name", "Last name"},
+                                         {"date_of_birth", "Date of birth"}, {"gender", "Gender"},
+                                         {"postcode", "Postcode"}, {"address", "Address"},
+                                         {"phone", "Phone"}, {"nhs_number", "NHS number"}};
+  for (size_t i = 0; f && i < sizeof names / sizeof names[0]; i++) {
+    if (!strcmp(f, names[i][0])) return names[i][1];
+  }
+  return f ? f : "";
+}
+
+/* "Jo Smith": the child's name for headings and labels (into OUT). */
+static const char *child_name(json_t *c, char *out, size_t cap) {
+  snprintf(out, cap, "%s %s", js(c, "first_name") ? js(c, "first_name") : "", js(c, "last_name") ? js(c, "last_name") : "");
+  return out;
+}
+
 static void explanation(struct buf *b, json_t *fields) {
   hf(b, "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">"
         "Why they may be the same child</span></summary><div class=\"govuk-details__text\"><table class=\"govuk-table\">"
@@ -43,7 +61,7 @@ static void explanation(struct buf *b, json_t *fields) {
     snprintf(w, sizeof w, "%+.1f", json_real_value(json_object_get(f, "weight")));
     hf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th><td class=\"govuk-table__cell\">%s</td>"
           "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%s</td></tr>",
-       js(f, "field"), js(f, "level"), w);
+       field_label(js(f, "field")), js(f, "level"), w);
   }
   hf(b, "</tbody></table></div></details>");
 }
@@ -58,6 +76,16 @@ static void queue_page(struct req *r, struct field_errors *errs, const char *bad
   page_init(&p, "Possible duplicates", "duplicates");
   p.errors = errs;
   p.notice = notice;
+  /* The error summary links to the controls of the pair that was refused. */
+  char decision_anchor[96] = "", reason_anchor[96] = "";
+  struct error_link links[3] = {{"decision", NULL}, {"reason", NULL}, {NULL, NULL}};
+  if (bad_id) {
+    snprintf(decision_anchor, sizeof decision_anchor, "decision-%s", bad_id);
+    snprintf(reason_anchor, sizeof reason_anchor, "reason-%s", bad_id);
+    links[0].anchor = decision_anchor;
+    links[1].anchor = reason_anchor;
+    p.error_links = links;
+  }
   struct buf *b = &p.body;
   hf(b, "<h1 class=\"govuk-heading-l\">Possible duplicates</h1><p class=\"govuk-body\">Safehub thinks these records may be "
         "the same child. Check with the agencies involved before you decide. Nothing is merged until you say so, and a "
@@ -67,42 +95,67 @@ static void queue_page(struct req *r, struct field_errors *errs, const char *bad
   json_t *pr;
   json_array_foreach(pairs, i, pr) {
     const char *id = js(pr, "id");
-    char pct[32];
-    snprintf(pct, sizeof pct, "%.1f%%", 100.0 * json_real_value(json_object_get(pr, "probability")));
-    hf(b, "<div class=\"app-duplicate\" id=\"pair-%s\"><h2 class=\"govuk-heading-m\">%s likely to be the same child</h2>"
-          "<div class=\"govuk-grid-row\">",
-       id, pct);
+    char pct[48], na[140], nb[140];
+    double prob = json_real_value(json_object_get(pr, "probability"));
+    /* Rounding must never claim certainty the model does not have. */
+    if (prob >= 0.9995) snprintf(pct, sizeof pct, "More than 99.9%%");
+    else snprintf(pct, sizeof pct, "%.1f%%", 100.0 * prob);
+    child_name(json_object_get(pr, "a"), na, sizeof na);
+    child_name(json_object_get(pr, "b"), nb, sizeof nb);
+    hf(b, "<div class=\"app-duplicate\" id=\"pair-%s\"><h2 class=\"govuk-heading-m\">%s and %s</h2>"
+          "<p class=\"govuk-body\">%s likely to be the same child.</p><div class=\"govuk-grid-row\">",
+       id, na, nb, pct);
     side(b, json_object_get(pr, "a"), "Record A");
     side(b, json_object_get(pr, "b"), "Record B");
     hf(b, "</div>");
     explanation(b, json_object_get(pr, "explanation"));
     bool this_one = bad_id && !strcmp(bad_id, id);
     struct field_errors *e = this_one ? errs : NULL;
+    const char *chosen = this_one ? form_str(r, "decision") : NULL;
+    const char *typed = this_one ? form_str(r, "reason") : NULL;
     hf(b, "<form method=\"post\" action=\"/duplicates/%u/decision\" novalidate>", id);
     web_csrf_field(r, b);
     const char *why = e ? ferr_get(e, "decision") : NULL;
-    hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
-          "govuk-fieldset__legend--s\">What do you decide?</legend>",
-       why ? " govuk-form-group--error" : "");
-    if (why) hf(b, "<p class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>", why);
-    hf(b, "<div class=\"govuk-radios\" data-module=\"govuk-radios\" id=\"decision-%s\">", id);
+    hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"", why ? " govuk-form-group--error" : "");
+    if (why) hf(b, " aria-describedby=\"decision-%s-error\"", id);
+    hf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">What do you decide<span "
+          "class=\"govuk-visually-hidden\"> about %s and %s</span>?</legend>",
+       na, nb);
+    if (why) {
+      hf(b, "<p class=\"govuk-error-message\" id=\"decision-%s-error\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>",
+         id, why);
+    }
+    hf(b, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
     static const char *const opts[][2] = {{"not_duplicate", "They are not the same child"},
                                           {"keep_a", "The same child: merge B into A (keep A)"},
                                           {"keep_b", "The same child: merge A into B (keep B)"}};
     for (int k = 0; k < 3; k++) {
-      hf(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"decision-%s-%s\" name=\"decision\" "
-            "type=\"radio\" value=\"%s\"><label class=\"govuk-label govuk-radios__label\" for=\"decision-%s-%s\">%s</label></div>",
-         id, opts[k][0], opts[k][0], id, opts[k][0], opts[k][1]);
+      /* The first option carries the group's id, as the error summary links to it (the GOV.UK pattern). */
+      bool on = chosen && !strcmp(chosen, opts[k][0]);
+      char rid_k[96];
+      if (k == 0) snprintf(rid_k, sizeof rid_k, "decision-%s", id);
+      else snprintf(rid_k, sizeof rid_k, "decision-%s-%s", id, opts[k][0]);
+      hf(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"decision\" "
+            "type=\"radio\" value=\"%s\"%r><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label></div>",
+         rid_k, opts[k][0], on ? " checked" : "", rid_k, opts[k][1]);
     }
     hf(b, "</div></fieldset></div>");
     char rid[80];
     snprintf(rid, sizeof rid, "reason-%s", id);
     const char *rwhy = e ? ferr_get(e, "reason") : NULL;
-    hf(b, "<div class=\"govuk-form-group%r\"><label class=\"govuk-label\" for=\"%s\">Reason</label>",
-       rwhy ? " govuk-form-group--error" : "", rid);
-    if (rwhy) hf(b, "<p class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>", rwhy);
-    hf(b, "<textarea class=\"govuk-textarea\" id=\"%s\" name=\"reason\" rows=\"2\"></textarea></div>", rid);
-    web_button(b, "Save decision");
+    hf(b, "<div class=\"govuk-form-group%r\"><label class=\"govuk-label\" for=\"%s\">Reason<span "
+          "class=\"govuk-visually-hidden\"> for your decision about %s and %s</span></label>",
+       rwhy ? " govuk-form-group--error" : "", rid, na, nb);
+    if (rwhy) {
+      hf(b, "<p class=\"govuk-error-message\" id=\"%s-error\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>", rid,
+         rwhy);
+    }
+    hf(b, "<textarea class=\"govuk-textarea%r\" id=\"%s\" name=\"reason\" rows=\"2\"", rwhy ? " govuk-textarea--error" : "", rid);
+    if (rwhy) hf(b, " aria-describedby=\"%s-error\"", rid);
+    hf(b, ">%s</textarea></div>", typed ? typed : "");
+    hf(b, "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">Save decision<span "
+          "class=\"govuk-visually-hidden\"> about %s and %s</span></button>",
+       na, nb);
     hf(b, "</form></div><hr class=\"govuk-section-break govuk-section-break--l govuk-section-break--visible\">");
   }
   json_decref(pairs);
@@ -153,7 +206,7 @@ void web_merge_undo(struct req *r) {
   int rc = svc_merge_undo(r, req_param(r, 0), &out);
   if (rc == SVC_OK) {
     char loc[160];
-    snprintf(loc, sizeof loc, "/children/%s?updated=1", js(out, "merged_id"));
+    snprintf(loc, sizeof loc, "/children/%s?unmerged=1", js(out, "merged_id"));
     resp_redirect(r, loc);
   } else if (rc == SVC_NOT_FOUND) {
     web_error_page(r, 404, "There is no such merge.");

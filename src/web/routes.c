@@ -11,7 +11,7 @@
 static const char *const Q_SEARCH[] = {"q", NULL};
 static const char *const Q_SIGNIN[] = {"expired", NULL};
 static const char *const Q_CREATED[] = {"created", NULL};
-static const char *const Q_VIEW[] = {"created", "updated", NULL};
+static const char *const Q_VIEW[] = {"created", "updated", "unmerged", NULL};
 static const char *const Q_AUDIT[] = {"subject", NULL};
 static const char *const Q_CHANGED[] = {"changed", NULL};
 

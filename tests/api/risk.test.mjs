@@ -400,6 +400,28 @@ test('reaching the highest level schedules a multi-agency CSE meeting within 10 
   await assess(as.sw, other, base({ indicators: [ind('S09')] }));
   const mash = await sh.query(`SELECT u.username FROM deadlines d JOIN users u ON u.id = d.owner_id WHERE item_id = '${other.id}' AND kind = 'cse_meeting'`);
   assert.deepEqual(mash.map((x) => x.username), ['r.mgr']);
+
+  // The meeting is held; the level falls, then rises again: a new meeting is due, once.
+  const meeting = await as.sw.post('/api/v1/meetings', {
+    type: 'cse_meeting', child_ids: [child.id], held_at: iso(Math.floor(Date.now() / 1000) - 3600),
+    attendees: [{ name: 'Sam Whitaker', agency: 'HFCSC', role: 'Social worker' }], decisions: 'Safety plan agreed.', actions: [],
+  });
+  assert.equal(meeting.status, 201, meeting.describe());
+  const open = () => sh.query(`SELECT item_type, item_id FROM deadlines WHERE child_id = '${child.id}' AND kind = 'cse_meeting' AND met_at IS NULL`);
+  assert.deepEqual(await open(), [], 'holding the meeting meets it');
+  const lower = await assess(as.sw, child, base({ indicators: [ind('V01')] }));
+  assert.notEqual(lower.level, 'high');
+  assert.deepEqual(await open(), [], 'a lower level asks for no meeting');
+  const high = await assess(as.sw, child, base({ indicators: [ind('S09', 'She told her teacher')] }));
+  assert.deepEqual(await open(), [{ item_type: 'risk_assessment', item_id: high.id }], 'reaching the highest level again asks for a new one');
+  await assess(as.sw, child, base({ indicators: [ind('S09', 'And again')] }));
+  assert.equal((await open()).length, 1, 'staying at the highest level asks for no second one');
+  const held = await as.sw.post('/api/v1/meetings', {
+    type: 'cse_meeting', child_ids: [child.id], held_at: iso(Math.floor(Date.now() / 1000) - 60),
+    attendees: [{ name: 'Sam Whitaker', agency: 'HFCSC', role: 'Social worker' }], decisions: 'Disruption plan.', actions: [],
+  });
+  assert.equal(held.status, 201, held.describe());
+  assert.deepEqual(await open(), [], 'the new meeting meets it');
 });
 
 test('an overdue review escalates up the management chain; a new assessment meets it and any request for one', async () => {

@@ -14,7 +14,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { newSession, addUser, fillDate } from './lib.mjs'
+import { newSession, addUser, fillDate, assertErrorPattern, assertSummaryLinksFocus } from './lib.mjs'
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
   'November', 'December']
@@ -140,10 +140,13 @@ function pairOf (page, id) {
 async function checkPair (page, demo, newId, newName) {
   const pair = pairOf(page, newId)
   assert.equal(await pair.count(), 1, `the queue lists the pair of ${newName} once`)
+  // The heading names both children, so that pairs can be told apart by heading.
   const heading = (await pair.getByRole('heading', { level: 2 }).innerText()).trim()
-  const m = /^(\d{1,3}\.\d)% likely to be the same child$/.exec(heading)
-  assert.ok(m, `the pair's heading gives its likelihood: ${heading}`)
-  assert.ok(Number(m[1]) >= 90 && Number(m[1]) <= 100, `likely enough to be queued: ${heading}`)
+  assert.ok(heading.includes(`${demo.first} ${demo.last}`) && heading.includes(newName), `the heading names both: ${heading}`)
+  const likely = (await pair.locator('p.govuk-body').first().innerText()).trim()
+  const m = /^(?:(\d{1,3}\.\d)%|More than 99\.9%) likely to be the same child\.$/.exec(likely)
+  assert.ok(m, `the pair gives its likelihood: ${likely}`)
+  assert.ok(m[1] === undefined || (Number(m[1]) >= 90 && Number(m[1]) <= 99.9), `likely enough to be queued, never rounded to certainty: ${likely}`)
 
   const sides = pair.locator('.govuk-grid-column-one-half')
   assert.deepEqual((await sides.locator('h3').allInnerTexts()).map(t => t.trim()), ['Record A', 'Record B'])
@@ -176,7 +179,7 @@ async function checkPair (page, demo, newId, newName) {
     assert.match(weight, /^[+-]\d+\.\d$/, `the weight of ${field}`)
     explained[field] = { level, weight: Number(weight) }
   }
-  for (const field of ['date_of_birth', 'postcode']) {
+  for (const field of ['Date of birth', 'Postcode']) {
     assert.equal(explained[field]?.level, 'exact', `${field} is the same in both records`)
     assert.ok(explained[field].weight > 0, `the same ${field} counts towards a match`)
   }
@@ -215,15 +218,26 @@ for (const run of [
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Possible duplicates')
       assert.equal(await nav(page, 'Possible duplicates').getAttribute('aria-current'), 'page')
       const slipPair = await checkPair(page, slipped, slipId, slipName.join(' '))
-      assert.equal(slipPair.explained.first_name?.level, 'exact')
-      assert.ok(!['exact', 'different', 'missing'].includes(slipPair.explained.last_name?.level),
-        `the slipped surname is similar, not the same: ${slipPair.explained.last_name?.level}`)
+      assert.equal(slipPair.explained['First name']?.level, 'exact')
+      assert.ok(!['exact', 'different', 'missing'].includes(slipPair.explained['Last name']?.level),
+        `the slipped surname is similar, not the same: ${slipPair.explained['Last name']?.level}`)
       const nickPair = await checkPair(page, nicknamed, nickId, nickName.join(' '))
-      assert.equal(nickPair.explained.first_name?.level, 'nickname or variant')
-      assert.equal(nickPair.explained.last_name?.level, 'exact')
+      assert.equal(nickPair.explained['First name']?.level, 'nickname or variant')
+      assert.equal(nickPair.explained['Last name']?.level, 'exact')
+
+      // A decision without a choice or a reason is refused in the GOV.UK error pattern, on that pair,
+      // keeping what was typed.
+      let pair = pairOf(page, slipId)
+      await pair.getByLabel('Reason').fill('Checked with the school')
+      await s.clickAndCheck(pair.getByRole('button', { name: 'Save decision' }), 'decision without a choice')
+      assert.equal(await s.status(), 422)
+      await assertErrorPattern(page)
+      await assertSummaryLinksFocus(s)
+      pair = pairOf(page, slipId)
+      assert.equal(await pair.getByLabel('Reason').inputValue(), 'Checked with the school', 'what was typed is kept')
+      assert.match(await pair.locator('.govuk-error-message').innerText(), /Select what you decide/)
 
       // The first: not the same child.  The pair leaves the queue.
-      let pair = pairOf(page, slipId)
       await pair.getByLabel('They are not the same child').check()
       await pair.getByLabel('Reason').fill('Different school and GP: the school confirms these are two children.')
       await s.clickAndCheck(pair.getByRole('button', { name: 'Save decision' }), 'decided: not the same child')

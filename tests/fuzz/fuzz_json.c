@@ -105,6 +105,7 @@ static bool ref_value(const struct field_spec *s, json_t *v, bool partial) {
   case F_STRING: ok = json_is_string(v) && ref_string(v, s->max_len, s->flags); break;
   case F_BOOL: ok = json_is_boolean(v); break;
   case F_INT: ok = json_is_integer(v); break;
+  case F_NUMBER: ok = json_is_number(v); break;
   case F_OBJECT: ok = json_is_object(v) && (!s->sub || ref_object(v, s->sub, partial)); break;
   case F_STRINGS:
   case F_OBJECTS: {

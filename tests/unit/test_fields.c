@@ -39,6 +39,7 @@ static const struct field_spec SPEC[] = {
     {"note", F_STRING, F_NULLABLE | F_MULTILINE, 50, NULL, NULL},
     {"flag", F_BOOL, 0, 0, NULL, NULL},
     {"n", F_INT, 0, 0, NULL, NULL},
+    {"p", F_NUMBER, F_NULLABLE, 0, NULL, NULL},
     {"aliases", F_STRINGS, 0, 3, NULL, NULL},
     {"placement", F_OBJECT, F_NULLABLE, 0, NULL, SUB},
     {"items", F_OBJECTS, 0, 2, NULL, SUB},
@@ -126,6 +127,17 @@ static void test_wrong_types(void **state) {
   ferr_free(&e);
   assert_false(check("{\"name\":true}", false, &e));
   reason_is(&e, "name", "must be a string");
+  ferr_free(&e);
+  /* A number may be whole or not; text that looks like one is still text. */
+  assert_true(check("{\"name\":\"A\",\"p\":0.25}", false, &e));
+  ferr_free(&e);
+  assert_true(check("{\"name\":\"A\",\"p\":1}", false, &e));
+  ferr_free(&e);
+  assert_true(check("{\"name\":\"A\",\"p\":null}", false, &e));
+  ferr_free(&e);
+  assert_false(check("{\"name\":\"A\",\"p\":\"0.25\"}", false, &e));
+  reason_is(&e, "p", "must be a number");
+  error_count_is(&e, 1);
   ferr_free(&e);
 }
 
