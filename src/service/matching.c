@@ -24,8 +24,8 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-#define PER_KEY 300
-#define MAX_CANDIDATES 1200
+/* Children scored per person: those sharing the most blocking keys with them. */
+#define MAX_CANDIDATES 100
 #define MAX_SHOWN 50
 
 /*
@@ -80,37 +80,13 @@ static void input_of(json_t *p, struct match_input *in) {
   in->nhs_number = s_of(p, "nhs_number");
 }
 
-struct idset {
-  char **ids;
-  int n, cap;
-};
-
-static void add_ids(struct idset *s, char **ids, int n) {
-  for (int i = 0; i < n && s->n < MAX_CANDIDATES; i++) {
-    bool seen = false;
-    for (int k = 0; k < s->n && !seen; k++) seen = !strcmp(s->ids[k], ids[i]);
-    if (seen) continue;
-    if (s->n == s->cap) {
-      s->cap = s->cap ? s->cap * 2 : 64;
-      s->ids = xrealloc(s->ids, (size_t)s->cap * sizeof *s->ids);
-    }
-    s->ids[s->n++] = xstrdup(ids[i]);
-  }
-}
-
-/* Adds the children having key KIND/KEY to SET. */
-static int lookup(struct db *db, const char *kind, const char *key, struct idset *set) {
-  struct search_term t;
-  memset(&t, 0, sizeof t);
-  snprintf(t.kind, sizeof t.kind, "%s", kind);
-  snprintf(t.lo, sizeof t.lo, "%s", key);
-  snprintf(t.hi, sizeof t.hi, "%.62s0", key);
-  char **ids = NULL;
-  int n = 0;
-  int rc = store_child_search(db, &t, 1, NULL, PER_KEY, &ids, &n);
-  if (rc == DB_OK) add_ids(set, ids, n);
-  store_free_ids(ids, n);
-  return rc;
+/* A search key of KIND and KEY. */
+static struct search_key key_of(const char *kind, const char *key) {
+  struct search_key k;
+  memset(&k, 0, sizeof k);
+  snprintf(k.kind, sizeof k.kind, "%s", kind);
+  snprintf(k.key, sizeof k.key, "%s", key);
+  return k;
 }
 
 static json_t *summary(json_t *child) {
@@ -145,28 +121,36 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
   if (match_prepare(names, &in, &incoming, &warnings, why, sizeof why) != 0) return SVC_INVALID;
   match_tf_apply(&model->tf, &incoming, 1);
 
-  struct search_key keys[16];
-  int nk = child_match_keys(in.first_name, in.last_name, in.date_of_birth, in.postcode, keys, 0, 16);
-  struct idset set = {NULL, 0, 0};
-  int rc = DB_OK;
-  for (int i = 0; i < nk && rc == DB_OK; i++) rc = lookup(db, keys[i].kind, keys[i].key, &set);
-  int64_t dob_days;
-  if (rc == DB_OK && in.date_of_birth && date_parse(in.date_of_birth, &dob_days)) rc = lookup(db, "d", in.date_of_birth, &set);
-  char nhs[11];
-  if (rc == DB_OK && in.nhs_number && nhs_number_normalise(in.nhs_number, nhs)) rc = lookup(db, "h", nhs, &set);
-  if (rc != DB_OK) {
-    for (int i = 0; i < set.n; i++) free(set.ids[i]);
-    free(set.ids);
-    return SVC_ERROR;
+  /* Candidates: children sharing blocking keys with the person, those sharing most first.  Dates are keyed as
+  ** stored (YYYY-MM-DD) whatever way they were written, and with day and month swapped too. */
+  char dob[16] = "", swapped[16] = "";
+  int32_t ymd = 0;
+  if (in.date_of_birth && match_parse_date(in.date_of_birth, &ymd) == 0) {
+    /* match_parse_date gives years 1880 to 2100 and real months and days only. */
+    unsigned y = (unsigned)ymd / 10000 % 10000, m = (unsigned)ymd / 100 % 100, d = (unsigned)ymd % 100;
+    snprintf(dob, sizeof dob, "%04u-%02u-%02u", y, m, d);
+    int32_t alt;
+    char text[16];
+    snprintf(text, sizeof text, "%04u-%02u-%02u", y, d, m);
+    if (d != m && match_parse_date(text, &alt) == 0) snprintf(swapped, sizeof swapped, "%s", text);
   }
+  struct search_key keys[STORE_CANDIDATE_KEYS];
+  int nk = child_match_keys(in.first_name, in.last_name, dob[0] ? dob : NULL, in.postcode, keys, 0, STORE_CANDIDATE_KEYS);
+  char nhs[11];
+  if (in.nhs_number && nhs_number_normalise(in.nhs_number, nhs) && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("h", nhs);
+  if (dob[0] && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("d", dob);
+  if (swapped[0] && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("d", swapped);
+  char **ids = NULL;
+  int nids = 0;
+  if (nk > 0 && store_child_candidates(db, keys, nk, MAX_CANDIDATES, &ids, &nids) != DB_OK) return SVC_ERROR;
 
-  struct match_record *recs = xcalloc((size_t)set.n + 1, sizeof *recs);
-  json_t **children = xcalloc((size_t)set.n + 1, sizeof *children);
+  struct match_record *recs = xcalloc((size_t)nids + 1, sizeof *recs);
+  json_t **children = xcalloc((size_t)nids + 1, sizeof *children);
   int n = 0;
-  for (int i = 0; i < set.n; i++) {
-    if (exclude_id && !strcmp(set.ids[i], exclude_id)) continue;
+  for (int i = 0; i < nids; i++) {
+    if (exclude_id && !strcmp(ids[i], exclude_id)) continue;
     json_t *c = NULL;
-    if (store_child_get(db, set.ids[i], &c) != DB_ROW) continue;
+    if (store_child_get(db, ids[i], &c) != DB_ROW) continue;
     if (json_is_string(json_object_get(c, "merged_into"))) {
       json_decref(c);
       continue;
@@ -185,7 +169,7 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
   size_t nr = match_rank(model, &incoming, recs, (size_t)n, min_probability, ranked);
   bool system = r->who.kind == AUTH_SYSTEM;
   int shown = 0;
-  rc = SVC_OK;
+  int rc = SVC_OK;
   for (size_t i = 0; i < nr && rc == SVC_OK; i++) {
     json_t *c = children[ranked[i].index];
     const char *cid = s_of(c, "id");
@@ -215,8 +199,7 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
     }
   }
   for (int i = 0; i < n; i++) json_decref(children[i]);
-  for (int i = 0; i < set.n; i++) free(set.ids[i]);
-  free(set.ids);
+  store_free_ids(ids, nids);
   free(children);
   free(recs);
   free(ranked);

@@ -104,6 +104,9 @@ struct search_term {
   char hi[64];
 };
 #define STORE_SEARCH_TERMS 5
+#define STORE_CANDIDATE_KEYS 8
+struct search_key;
+int store_child_candidates(struct db *db, const struct search_key *keys, int n, int limit, char ***ids, int *count);
 int store_child_search(struct db *db, const struct search_term *terms, int nterms, const char *agency_id,
                        int limit, char ***ids, int *n);
 int store_child_involved(struct db *db, const char *child_id, const char *agency_id, bool *yes);

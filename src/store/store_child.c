@@ -212,6 +212,40 @@ int store_child_search(struct db *db, const struct search_term *terms, int nterm
   return DB_OK;
 }
 
+/*
+** Children having any of up to STORE_CANDIDATE_KEYS exact keys, those having
+** the most of them first (ties by id), at most LIMIT.  Every key is read in
+** full, so a common key cannot crowd out the child who has several.
+*/
+DB_QUERY(Q_CANDIDATES, "SELECT child_id, COUNT(*) AS hits FROM child_search WHERE (kind = $1 AND key = $2) OR (kind = $3 AND key = $4) OR (kind = $5 AND key = $6) OR (kind = $7 AND key = $8) OR (kind = $9 AND key = $10) OR (kind = $11 AND key = $12) OR (kind = $13 AND key = $14) OR (kind = $15 AND key = $16) "
+                       "GROUP BY child_id ORDER BY hits DESC, child_id LIMIT $17");
+
+/*
+** Ranks the children having any of KEYS (N of them, at most
+** STORE_CANDIDATE_KEYS; further ones are ignored) by how many they have.
+** New array *IDS of *COUNT ids, best first; free with store_free_ids.
+*/
+int store_child_candidates(struct db *db, const struct search_key *keys, int n, int limit, char ***ids, int *count) {
+  struct db_stmt *st = db_prepare(db, &Q_CANDIDATES);
+  if (!st) return DB_ERROR;
+  for (int i = 0; i < STORE_CANDIDATE_KEYS; i++) {
+    db_bind_text(st, 2 * i + 1, i < n ? keys[i].kind : NULL);
+    db_bind_text(st, 2 * i + 2, i < n ? keys[i].key : NULL);
+  }
+  db_bind_int(st, 17, limit);
+  char **out = xcalloc((size_t)limit + 1, sizeof *out);
+  int k = 0, rc;
+  while ((rc = db_step(st)) == DB_ROW && k < limit) out[k++] = db_text_dup(st, 0);
+  db_reset(st);
+  if (rc < 0) {
+    store_free_ids(out, k);
+    return rc;
+  }
+  *ids = out;
+  *count = k;
+  return DB_OK;
+}
+
 /* Sets *YES when AGENCY_ID is involved with CHILD_ID. */
 int store_child_involved(struct db *db, const char *child_id, const char *agency_id, bool *yes) {
   struct db_stmt *st = db_prepare(db, &Q_INVOLVED);

@@ -152,6 +152,13 @@ test('a child recorded twice goes on the duplicates queue; merging keeps every e
   assert.ok(kept.json.aliases.includes(`Precius ${first.last_name}`), 'the other spelling is kept as an alias');
   const audit = await sh.scalar(`SELECT count(*) AS n FROM audit_log WHERE action = 'child.merge'`);
   assert.equal(audit, 2, 'audited on both records');
+  // The merged record is kept to be undone, not to be worked on: a change is refused by name, nothing written.
+  const patch = await mash.patch(`/api/v1/children/${second.id}`, { school: 'Holmford Academy' });
+  assert.equal(patch.status, 422);
+  assert.match(patch.json.error.fields.merged_into, new RegExp(`merged into ${first.id}`));
+  assert.equal((await mash.get(`/api/v1/children/${second.id}`)).json.school, merged.json.school);
+  // The pair is decided in the merge itself.
+  assert.equal((await mash.get('/api/v1/duplicates?status=merged')).json.duplicates.some((p) => p.id === pair.id), true);
 
   // Undo: only managers and the director; everything goes back.
   const merges = await mash.get(`/api/v1/children/${first.id}/merges`);
