@@ -237,6 +237,7 @@ static uint32_t name_code(const char *name) {
 **   "s" surname sound (Double Metaphone) and birth year,
 **   "f" first-name sound and postcode district,
 **   "g" first-name sound and surname sound,
+**   "t" first-name sound and birth year,
 ** beside the exact keys "d" (date of birth) and "h" (NHS number) that search
 ** already keeps.  Returns the new count of KEYS (at most MAX).
 */
@@ -258,6 +259,10 @@ int child_match_keys(const char *first, const char *last, const char *dob, const
   if (fc && lc) {
     snprintf(key, sizeof key, "%08x:%08x", fc, lc);
     n = add_key(keys, n, max, "g", key);
+  }
+  if (fc && dob && strlen(dob) >= 4) {
+    snprintf(key, sizeof key, "%08x:%.4s", fc, dob);
+    n = add_key(keys, n, max, "t", key);
   }
   return n;
 }

@@ -10,7 +10,7 @@
 #include "core/fields.h"
 
 struct search_key {
-  char kind[2]; /* "n" name token, "d" date of birth, "p" postcode, "h" NHS number; "s", "f", "g" linkage blocks */
+  char kind[2]; /* "n" name token, "d" date of birth, "p" postcode, "h" NHS number; "s", "f", "g", "t" linkage blocks */
   char key[64];
 };
 

@@ -8,6 +8,7 @@
 ** the best are explained field by field.  Children the user may not see are
 ** counted, never described.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,16 @@
 #include "service/service.h"
 #include "store/merge.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/embedded.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
 /* Children scored per person: those sharing the most blocking keys with them. */
-#define MAX_CANDIDATES 100
+#define MAX_CANDIDATES 120
+/* A selective-key weight that settles the candidates: both name sounds (3) and the date of birth (4). */
+#define STRONG_SELECTIVE 7
 #define MAX_SHOWN 50
 
 /*
@@ -80,6 +85,49 @@ static void input_of(json_t *p, struct match_input *in) {
   in->nhs_number = s_of(p, "nhs_number");
 }
 
+/*
+** Candidate children as read for scoring: each one's columns (see
+** store_child_candidates) copied into one growing arena of strings.
+** Children merged into another, and EXCLUDE, are left out.
+*/
+struct cand_rows {
+  struct buf text;  /* NUL-terminated fields, one after another */
+  size_t (*off)[8]; /* per child, each field's offset in TEXT, or SIZE_MAX for none */
+  size_t n, cap;
+  const char *exclude;
+  long best;        /* the highest summed key weight seen */
+};
+
+static void add_candidate(void *ctx, const char *const cols[10]) {
+  struct cand_rows *c = ctx;
+  long score = cols[9] ? strtol(cols[9], NULL, 10) : 0;
+  if (score > c->best) c->best = score;
+  if (cols[8] || (c->exclude && !strcmp(cols[0], c->exclude))) return;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 64;
+    c->off = xrealloc(c->off, c->cap * sizeof *c->off);
+  }
+  for (int f = 0; f < 8; f++) {
+    if (!cols[f]) {
+      c->off[c->n][f] = SIZE_MAX;
+      continue;
+    }
+    c->off[c->n][f] = c->text.len;
+    buf_append(&c->text, cols[f], strlen(cols[f]) + 1);
+  }
+  c->n++;
+}
+
+/* Field F (0 id ... 7 nhs_number) of candidate I, or NULL. */
+static const char *cand_field(const struct cand_rows *c, size_t i, int f) {
+  return c->off[i][f] == SIZE_MAX ? NULL : c->text.data + c->off[i][f];
+}
+
+static void cand_rows_free(struct cand_rows *c) {
+  buf_free(&c->text);
+  free(c->off);
+}
+
 /* A search key of KIND and KEY. */
 static struct search_key key_of(const char *kind, const char *key) {
   struct search_key k;
@@ -121,8 +169,8 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
   if (match_prepare(names, &in, &incoming, &warnings, why, sizeof why) != 0) return SVC_INVALID;
   match_tf_apply(&model->tf, &incoming, 1);
 
-  /* Candidates: children sharing blocking keys with the person, those sharing most first.  Dates are keyed as
-  ** stored (YYYY-MM-DD) whatever way they were written, and with day and month swapped too. */
+  /* Candidates: children sharing blocking keys with the person, ranked by the weight of the keys they share.
+  ** Dates are keyed as stored (YYYY-MM-DD) whatever way they were written, and with day and month swapped too. */
   char dob[16] = "", swapped[16] = "";
   int32_t ymd = 0;
   if (in.date_of_birth && match_parse_date(in.date_of_birth, &ymd) == 0) {
@@ -134,45 +182,71 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
     snprintf(text, sizeof text, "%04u-%02u-%02u", y, d, m);
     if (d != m && match_parse_date(text, &alt) == 0) snprintf(swapped, sizeof swapped, "%s", text);
   }
+  /* Each key weighs what sharing it says: an NHS number most, then the date of birth, then the date with day and
+  ** month swapped or both name sounds, then the rest. */
   struct search_key keys[STORE_CANDIDATE_KEYS];
+  int weights[STORE_CANDIDATE_KEYS];
   int nk = child_match_keys(in.first_name, in.last_name, dob[0] ? dob : NULL, in.postcode, keys, 0, STORE_CANDIDATE_KEYS);
-  char nhs[11];
-  if (in.nhs_number && nhs_number_normalise(in.nhs_number, nhs) && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("h", nhs);
-  if (dob[0] && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("d", dob);
-  if (swapped[0] && nk < STORE_CANDIDATE_KEYS) keys[nk++] = key_of("d", swapped);
-  char **ids = NULL;
-  int nids = 0;
-  if (nk > 0 && store_child_candidates(db, keys, nk, MAX_CANDIDATES, &ids, &nids) != DB_OK) return SVC_ERROR;
-
-  struct match_record *recs = xcalloc((size_t)nids + 1, sizeof *recs);
-  json_t **children = xcalloc((size_t)nids + 1, sizeof *children);
-  int n = 0;
-  for (int i = 0; i < nids; i++) {
-    if (exclude_id && !strcmp(ids[i], exclude_id)) continue;
-    json_t *c = NULL;
-    if (store_child_get(db, ids[i], &c) != DB_ROW) continue;
-    if (json_is_string(json_object_get(c, "merged_into"))) {
-      json_decref(c);
-      continue;
-    }
-    struct match_input ci;
-    input_of(c, &ci);
-    unsigned w = 0;
-    if (match_prepare(names, &ci, &recs[n], &w, why, sizeof why) != 0) {
-      json_decref(c);
-      continue;
-    }
-    children[n++] = c;
+  for (int i = 0; i < nk; i++) weights[i] = keys[i].kind[0] == 'g' ? 3 : 2;
+  char nhs[11], pc[64] = "";
+  if (in.postcode) text_fold_key(in.postcode, pc, sizeof pc);
+  struct {
+    const char *kind, *key;
+    int weight;
+  } exact[] = {{"h", in.nhs_number && nhs_number_normalise(in.nhs_number, nhs) ? nhs : NULL, 8},
+               {"d", dob[0] ? dob : NULL, 4},
+               {"p", pc[0] ? pc : NULL, 2},
+               {"d", swapped[0] ? swapped : NULL, 3}};
+  for (size_t i = 0; i < sizeof exact / sizeof exact[0] && nk < STORE_CANDIDATE_KEYS; i++) {
+    if (!exact[i].key) continue;
+    weights[nk] = exact[i].weight;
+    keys[nk++] = key_of(exact[i].kind, exact[i].key);
   }
-  match_tf_apply(&model->tf, recs, (size_t)n);
-  struct match_ranked *ranked = xcalloc((size_t)n + 1, sizeof *ranked);
-  size_t nr = match_rank(model, &incoming, recs, (size_t)n, min_probability, ranked);
+  /* First the selective keys alone (NHS number, date of birth as given and swapped, postcode, both name sounds):
+  ** when a child shares enough of them (both names and the date of birth, say) the broad keys cannot find a
+  ** better one, and reading them would cost most of the time.  Otherwise every key. */
+  struct search_key sel[STORE_CANDIDATE_KEYS];
+  int selw[STORE_CANDIDATE_KEYS], nsel = 0;
+  for (int i = 0; i < nk; i++) {
+    bool selective = strchr("hdpg", keys[i].kind[0]) != NULL;
+    if (!selective) continue;
+    sel[nsel] = keys[i];
+    selw[nsel++] = weights[i];
+  }
+  struct cand_rows rows;
+  memset(&rows, 0, sizeof rows);
+  rows.exclude = exclude_id;
+  int src = nsel > 0 ? store_child_candidates(db, sel, selw, nsel, MAX_CANDIDATES, add_candidate, &rows) : DB_OK;
+  if (src == DB_OK && rows.best < STRONG_SELECTIVE && nk > nsel) {
+    cand_rows_free(&rows);
+    memset(&rows, 0, sizeof rows);
+    rows.exclude = exclude_id;
+    src = store_child_candidates(db, keys, weights, nk, MAX_CANDIDATES, add_candidate, &rows);
+  }
+  if (src != DB_OK) {
+    cand_rows_free(&rows);
+    return SVC_ERROR;
+  }
+  /* Scored from the columns read; the whole record is read only for those shown. */
+  struct match_record *recs = xcalloc(rows.n + 1, sizeof *recs);
+  size_t *row_of = xcalloc(rows.n + 1, sizeof *row_of);
+  size_t n = 0;
+  for (size_t i = 0; i < rows.n; i++) {
+    struct match_input ci = {cand_field(&rows, i, 0), cand_field(&rows, i, 1), cand_field(&rows, i, 2),
+                             cand_field(&rows, i, 3), cand_field(&rows, i, 4), cand_field(&rows, i, 5),
+                             cand_field(&rows, i, 6), NULL,                     cand_field(&rows, i, 7)};
+    unsigned w = 0;
+    if (match_prepare(names, &ci, &recs[n], &w, why, sizeof why) != 0) continue;
+    row_of[n++] = i;
+  }
+  match_tf_apply(&model->tf, recs, n);
+  struct match_ranked *ranked = xcalloc(n + 1, sizeof *ranked);
+  size_t nr = match_rank(model, &incoming, recs, n, min_probability, ranked);
   bool system = r->who.kind == AUTH_SYSTEM;
   int shown = 0;
   int rc = SVC_OK;
   for (size_t i = 0; i < nr && rc == SVC_OK; i++) {
-    json_t *c = children[ranked[i].index];
-    const char *cid = s_of(c, "id");
+    const char *cid = cand_field(&rows, row_of[ranked[i].index], 0);
     bool visible = true;
     if (!system && svc_child_access(r, cid, &visible) != SVC_OK) {
       rc = SVC_ERROR;
@@ -183,6 +257,8 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
       continue;
     }
     if (shown >= limit) continue;
+    json_t *c = NULL;
+    if (store_child_get(db, cid, &c) != DB_ROW) continue; /* removed meanwhile */
     struct match_explanation e;
     match_explain(model, &incoming, &recs[ranked[i].index], &e);
     json_t *ex = match_explanation_json(&e, &incoming, &recs[ranked[i].index]);
@@ -191,6 +267,7 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
                                     "match_weight", ranked[i].weight, "explanation", json_object_get(ex, "fields"),
                                     "child", summary(c), "model", model->id));
     json_decref(ex);
+    json_decref(c);
     shown++;
     if (!system) {
       json_t *d = json_pack("{s:f}", "probability", ranked[i].probability);
@@ -198,9 +275,8 @@ int svc_people_match_json(struct req *r, json_t *person, int limit, double min_p
       json_decref(d);
     }
   }
-  for (int i = 0; i < n; i++) json_decref(children[i]);
-  store_free_ids(ids, nids);
-  free(children);
+  cand_rows_free(&rows);
+  free(row_of);
   free(recs);
   free(ranked);
   return rc;

@@ -106,7 +106,8 @@ struct search_term {
 #define STORE_SEARCH_TERMS 5
 #define STORE_CANDIDATE_KEYS 8
 struct search_key;
-int store_child_candidates(struct db *db, const struct search_key *keys, int n, int limit, char ***ids, int *count);
+int store_child_candidates(struct db *db, const struct search_key *keys, const int *weights, int n, int limit,
+                           void (*each)(void *ctx, const char *const cols[10]), void *ctx);
 int store_child_search(struct db *db, const struct search_term *terms, int nterms, const char *agency_id,
                        int limit, char ***ids, int *n);
 int store_child_involved(struct db *db, const char *child_id, const char *agency_id, bool *yes);

@@ -213,37 +213,49 @@ int store_child_search(struct db *db, const struct search_term *terms, int nterm
 }
 
 /*
-** Children having any of up to STORE_CANDIDATE_KEYS exact keys, those having
-** the most of them first (ties by id), at most LIMIT.  Every key is read in
-** full, so a common key cannot crowd out the child who has several.
+** Children having any of up to STORE_CANDIDATE_KEYS exact keys, ranked by
+** the summed weights of the keys each has (ties by id), at most LIMIT, with
+** the details record linkage compares.  Every key is read in full, so a
+** common key cannot crowd out the child who has several.
 */
-DB_QUERY(Q_CANDIDATES, "SELECT child_id, COUNT(*) AS hits FROM child_search WHERE (kind = $1 AND key = $2) OR (kind = $3 AND key = $4) OR (kind = $5 AND key = $6) OR (kind = $7 AND key = $8) OR (kind = $9 AND key = $10) OR (kind = $11 AND key = $12) OR (kind = $13 AND key = $14) OR (kind = $15 AND key = $16) "
-                       "GROUP BY child_id ORDER BY hits DESC, child_id LIMIT $17");
+DB_QUERY(Q_CANDIDATES,
+         "WITH c AS (SELECT child_id, SUM(CASE WHEN kind = $1 AND key = $2 THEN $17 WHEN kind = $3 AND key = $4 THEN $18 "
+         "WHEN kind = $5 AND key = $6 THEN $19 WHEN kind = $7 AND key = $8 THEN $20 "
+         "WHEN kind = $9 AND key = $10 THEN $21 WHEN kind = $11 AND key = $12 THEN $22 "
+         "WHEN kind = $13 AND key = $14 THEN $23 WHEN kind = $15 AND key = $16 THEN $24 ELSE 0 END) AS score "
+         "FROM child_search WHERE (kind = $1 AND key = $2) OR (kind = $3 AND key = $4) OR (kind = $5 AND key = $6) "
+         "OR (kind = $7 AND key = $8) OR (kind = $9 AND key = $10) OR (kind = $11 AND key = $12) "
+         "OR (kind = $13 AND key = $14) OR (kind = $15 AND key = $16) "
+         "GROUP BY child_id ORDER BY score DESC, child_id LIMIT $25) "
+         "SELECT ch.id, ch.first_name, ch.last_name, ch.date_of_birth, ch.gender, ch.address, ch.postcode, "
+         "ch.nhs_number, ch.merged_into, c.score FROM c JOIN children ch ON ch.id = c.child_id "
+         "ORDER BY c.score DESC, ch.id");
 
 /*
-** Ranks the children having any of KEYS (N of them, at most
-** STORE_CANDIDATE_KEYS; further ones are ignored) by how many they have.
-** New array *IDS of *COUNT ids, best first; free with store_free_ids.
+** Calls EACH, best first, with the children having any of KEYS (N of them;
+** beyond STORE_CANDIDATE_KEYS they are ignored) ranked by the sum of the
+** WEIGHTS of the keys they have: COLS holds id, first_name, last_name, date_of_birth, gender,
+** address, postcode, nhs_number, merged_into (NULL where absent) and the
+** summed weight, valid only during the call.  At most LIMIT children.  Returns DB_OK or an error.
 */
-int store_child_candidates(struct db *db, const struct search_key *keys, int n, int limit, char ***ids, int *count) {
+int store_child_candidates(struct db *db, const struct search_key *keys, const int *weights, int n, int limit,
+                           void (*each)(void *ctx, const char *const cols[10]), void *ctx) {
   struct db_stmt *st = db_prepare(db, &Q_CANDIDATES);
   if (!st) return DB_ERROR;
   for (int i = 0; i < STORE_CANDIDATE_KEYS; i++) {
     db_bind_text(st, 2 * i + 1, i < n ? keys[i].kind : NULL);
     db_bind_text(st, 2 * i + 2, i < n ? keys[i].key : NULL);
+    db_bind_int(st, 17 + i, i < n ? weights[i] : 0);
   }
-  db_bind_int(st, 17, limit);
-  char **out = xcalloc((size_t)limit + 1, sizeof *out);
-  int k = 0, rc;
-  while ((rc = db_step(st)) == DB_ROW && k < limit) out[k++] = db_text_dup(st, 0);
+  db_bind_int(st, 25, limit);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    const char *cols[10];
+    for (int c = 0; c < 10; c++) cols[c] = db_null(st, c) ? NULL : db_text(st, c);
+    each(ctx, cols);
+  }
   db_reset(st);
-  if (rc < 0) {
-    store_free_ids(out, k);
-    return rc;
-  }
-  *ids = out;
-  *count = k;
-  return DB_OK;
+  return rc == DB_DONE ? DB_OK : rc;
 }
 
 /* Sets *YES when AGENCY_ID is involved with CHILD_ID. */

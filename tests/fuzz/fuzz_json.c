@@ -246,7 +246,7 @@ static void check_normalised(json_t *c, bool partial) {
   int n = child_search_keys(c, keys, MAXKEYS);
   CHECK(n >= 0 && n <= MAXKEYS);
   for (int i = 0; i < n; i++) {
-    CHECK(strlen(keys[i].kind) == 1 && strchr("ndphsfg", keys[i].kind[0]) != NULL);
+    CHECK(strlen(keys[i].kind) == 1 && strchr("ndphsfgt", keys[i].kind[0]) != NULL);
     CHECK(keys[i].key[0] != '\0' && strlen(keys[i].key) < sizeof keys[i].key);
   }
   free(keys);

@@ -298,17 +298,18 @@ static void test_search_keys(void **state) {
   assert_true(has_key(keys, n, "d", "2012-03-04"));
   assert_true(has_key(keys, n, "p", "s601ae"));
   assert_true(has_key(keys, n, "h", "9434765919"));
-  /* Linkage blocks (surname sound with birth year, first-name sound with district, both sounds),
+  /* Linkage blocks (surname sound with birth year, first-name sound with district, both sounds, first-name sound
+  ** with birth year),
   ** for the name and again for each alias. */
-  int blocks = 0, kinds[3] = {0};
+  int blocks = 0, kinds[4] = {0};
   for (int i = 0; i < n; i++) {
-    const char *k = strchr("sfg", keys[i].kind[0]);
+    const char *k = strchr("sfgt", keys[i].kind[0]);
     if (k) {
       blocks++;
-      kinds[k - "sfg"]++;
+      kinds[k - "sfgt"]++;
     }
   }
-  assert_true(kinds[0] >= 1 && kinds[1] >= 1 && kinds[2] >= 1);
+  assert_true(kinds[0] >= 1 && kinds[1] >= 1 && kinds[2] >= 1 && kinds[3] >= 1);
   /* Each key once: "Jo Jo" gives "jo" a single time. */
   assert_int_equal(n, (int)TU_COUNT(names) + 3 + blocks);
   for (int i = 0; i < n; i++) {

@@ -679,6 +679,70 @@ static int search(struct db *db, const char *kind, const char *lo, const char *h
   return n;
 }
 
+/* Collects the candidates' ids (and checks each row carries its names) for test_match_candidates. */
+struct cand_ids {
+  char ids[8][ID_MAX];
+  int n;
+};
+static void collect_candidate(void *ctx, const char *const cols[10]) {
+  struct cand_ids *c = ctx;
+  assert_non_null(cols[1]);
+  assert_non_null(cols[2]);
+  assert_null(cols[8]); /* none of these was merged */
+  assert_true(atoi(cols[9]) > 0);  /* the summed weight */
+  if (c->n < 8) snprintf(c->ids[c->n++], ID_MAX, "%s", cols[0]);
+}
+
+/* Candidates for matching: every child holding any key, ranked by how many of the keys it holds. */
+static void test_match_candidates(void **state) {
+  struct db *db = DB(state);
+  char ids[3][ID_MAX];
+  json_t *c[3] = {child_record("Amy", "Jones", "2012-03-04", "S1 2HH"),
+                  child_record("Amy", "Jones", "2012-04-03", "S60 1AE"),
+                  child_record("Zack", "Smithson", "2012-03-04", "S60 2AB")};
+  assert_int_equal(db_begin(db), DB_OK);
+  for (int i = 0; i < 3; i++) {
+    ids_new("ch", ids[i], ID_MAX);
+    assert_int_equal(store_child_insert(db, ids[i], c[i], "us_x", 1795860000 + i), DB_OK);
+  }
+  assert_int_equal(db_commit(db), DB_OK);
+  /* The person: Amy Jones born 2012-03-04 in S1 2HH, keyed as people/match keys her. */
+  struct search_key keys[STORE_CANDIDATE_KEYS];
+  int nk = child_match_keys("Amy", "Jones", "2012-03-04", "S1 2HH", keys, 0, STORE_CANDIDATE_KEYS);
+  assert_true(nk >= 3);
+  snprintf(keys[nk].kind, sizeof keys[nk].kind, "d");
+  snprintf(keys[nk].key, sizeof keys[nk].key, "2012-03-04");
+  nk++;
+  int weights[STORE_CANDIDATE_KEYS];
+  for (int i = 0; i < nk; i++) weights[i] = 1;
+  /* All three share a key; the first holds every one, the second the name keys, the third only the date. */
+  struct cand_ids got = {.n = 0};
+  assert_int_equal(store_child_candidates(db, keys, weights, nk, 10, collect_candidate, &got), DB_OK);
+  assert_int_equal(got.n, 3);
+  assert_string_equal(got.ids[0], ids[0]);
+  assert_string_equal(got.ids[1], ids[1]);
+  assert_string_equal(got.ids[2], ids[2]);
+  /* The limit keeps the best. */
+  got.n = 0;
+  assert_int_equal(store_child_candidates(db, keys, weights, nk, 1, collect_candidate, &got), DB_OK);
+  assert_int_equal(got.n, 1);
+  assert_string_equal(got.ids[0], ids[0]);
+  /* Weights rank: the date alone weighing more than every name key together puts the third child second. */
+  for (int i = 0; i < nk - 1; i++) weights[i] = 1;
+  weights[nk - 1] = 10;
+  got.n = 0;
+  assert_int_equal(store_child_candidates(db, keys, weights, nk, 10, collect_candidate, &got), DB_OK);
+  assert_int_equal(got.n, 3);
+  assert_string_equal(got.ids[0], ids[0]);
+  assert_string_equal(got.ids[1], ids[2]);
+  assert_string_equal(got.ids[2], ids[1]);
+  /* No key at all finds nobody. */
+  got.n = 0;
+  assert_int_equal(store_child_candidates(db, keys, weights, 0, 10, collect_candidate, &got), DB_OK);
+  assert_int_equal(got.n, 0);
+  for (int i = 0; i < 3; i++) json_decref(c[i]);
+}
+
 /* Search keys by equality and by range (prefix), with limits, kept in step with updates. */
 static void test_search_keys(void **state) {
   struct db *db = DB(state);
@@ -882,6 +946,7 @@ static void test_pool(void **state) {
   cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),                \
   cmocka_unit_test_setup_teardown(test_children, setup, teardown),              \
   cmocka_unit_test_setup_teardown(test_search_keys, setup, teardown),           \
+  cmocka_unit_test_setup_teardown(test_match_candidates, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_involvement, setup, teardown),           \
   cmocka_unit_test_setup_teardown(test_pool, setup, teardown),                  \
   cmocka_unit_test_setup_teardown(test_backup, setup, teardown)
