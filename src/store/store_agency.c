@@ -51,28 +51,20 @@ int store_agency_by_id(struct db *db, const char *id, struct agency *out) {
   return read_one(st, out);
 }
 
+/* One row of store_agency_list as an object. */
+static void agency_list_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "id", st, 0);
+  json_set_col(o, "code", st, 1);
+  json_set_col(o, "name", st, 2);
+  json_set_col(o, "type", st, 3);
+  char at[ISO_TIME_LEN];
+  time_format_iso(db_int(st, 4), at);
+  json_object_set_new(o, "created_at", json_string(at));
+}
+
 /* Every agency as a JSON array (new reference in *OUT, caller decrefs). */
 int store_agency_list(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_LIST);
   if (!st) return DB_ERROR;
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "id", st, 0);
-    json_set_col(o, "code", st, 1);
-    json_set_col(o, "name", st, 2);
-    json_set_col(o, "type", st, 3);
-    char at[ISO_TIME_LEN];
-    time_format_iso(db_int(st, 4), at);
-    json_object_set_new(o, "created_at", json_string(at));
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, agency_list_row, out);
 }

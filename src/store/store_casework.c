@@ -51,24 +51,6 @@ static int changed(struct db_stmt *st) {
   return n ? DB_OK : DB_DONE;
 }
 
-/* Appends one object per row of ST to a new array (built by ROW) into *OUT; resets ST. */
-static int rows_json(struct db_stmt *st, void (*row)(struct db_stmt *, json_t *), json_t **out) {
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    row(st, o);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
-}
-
 /* Collects the first column of every row of ST as strings (free with store_free_ids); resets ST. */
 static int rows_ids(struct db_stmt *st, char ***ids, int *n) {
   int cap = 16, rc;
@@ -138,7 +120,7 @@ static void person_row(struct db_stmt *st, json_t *o) {
 int store_casework_people(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_PEOPLE);
   if (!st) return DB_ERROR;
-  return rows_json(st, person_row, out);
+  return store_rows_json(st, person_row, out);
 }
 
 /* ---- missing episodes ---- */
@@ -235,7 +217,7 @@ int store_missing_list(struct db *db, const char *child_id, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_EP_LIST);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
-  return rows_json(st, episode_row, out);
+  return store_rows_json(st, episode_row, out);
 }
 
 /* The spans of every episode of CHILD_ID, earliest first, into *OUT (free() it) and *N. */
@@ -346,7 +328,7 @@ int store_notes_list(struct db *db, const char *child_id, int limit, json_t **ou
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
   db_bind_int(st, 2, limit);
-  return rows_json(st, note_row, out);
+  return store_rows_json(st, note_row, out);
 }
 
 /* ---- allocations and caseloads ---- */
@@ -417,7 +399,7 @@ int store_allocations_for_child(struct db *db, const char *child_id, json_t **ou
   struct db_stmt *st = db_prepare(db, &Q_AL_FOR_CHILD);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
-  return rows_json(st, allocation_row, out);
+  return store_rows_json(st, allocation_row, out);
 }
 
 /*
@@ -455,7 +437,7 @@ int store_caseload_counts(struct db *db, const char *team, int64_t now, json_t *
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, team);
   db_bind_int(st, 2, now);
-  return rows_json(st, caseload_row, out);
+  return store_rows_json(st, caseload_row, out);
 }
 
 static void caseload_child_row(struct db_stmt *st, json_t *o) {
@@ -472,7 +454,7 @@ int store_caseload_children(struct db *db, const char *worker_id, json_t **out) 
   struct db_stmt *st = db_prepare(db, &Q_CASELOAD_CHILDREN);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, worker_id);
-  return rows_json(st, caseload_child_row, out);
+  return store_rows_json(st, caseload_child_row, out);
 }
 
 /* ---- meetings and actions ---- */
@@ -579,7 +561,7 @@ static int meeting_list(struct db *db, const struct db_query *q, const char *id,
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, id);
   json_t *arr = NULL;
-  int rc = rows_json(st, row, &arr);
+  int rc = store_rows_json(st, row, &arr);
   if (rc == DB_OK) json_object_set_new(o, key, arr);
   return rc;
 }
@@ -755,5 +737,5 @@ int store_support_for_child(struct db *db, const char *child_id, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_SUP_FOR_CHILD);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
-  return rows_json(st, support_row_json, out);
+  return store_rows_json(st, support_row_json, out);
 }

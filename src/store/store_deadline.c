@@ -190,31 +190,23 @@ static json_t *time_or_null(struct db_stmt *st, int col) {
   return json_string(at);
 }
 
+/* One row of store_deadlines_for_item as an object. */
+static void deadlines_for_item_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "kind", st, 0);
+  json_set_col(o, "title", st, 1);
+  json_object_set_new(o, "due_at", time_or_null(st, 2));
+  json_object_set_new(o, "met_at", time_or_null(st, 3));
+  json_object_set_new(o, "level", json_integer(db_int(st, 4)));
+  json_set_col(o, "owner", st, 5);
+}
+
 /* The deadlines of an item as JSON: [{"kind","title","due_at","met_at","level","owner"}]. */
 int store_deadlines_for_item(struct db *db, const char *item_type, const char *item_id, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_FOR_ITEM);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, item_type);
   db_bind_text(st, 2, item_id);
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "kind", st, 0);
-    json_set_col(o, "title", st, 1);
-    json_object_set_new(o, "due_at", time_or_null(st, 2));
-    json_object_set_new(o, "met_at", time_or_null(st, 3));
-    json_object_set_new(o, "level", json_integer(db_int(st, 4)));
-    json_set_col(o, "owner", st, 5);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, deadlines_for_item_row, out);
 }
 
 /* Records one escalation step; DB_OK when new, DB_DONE when it was already recorded. */
@@ -233,56 +225,36 @@ int store_escalation_insert(struct db *db, const char *deadline_id, int level, c
   return changed(st);
 }
 
+/* One row of store_escalations_for_item as an object. */
+static void escalations_for_item_row(struct db_stmt *st, json_t *o) {
+  json_object_set_new(o, "at", time_or_null(st, 0));
+  json_object_set_new(o, "level", json_integer(db_int(st, 1)));
+  json_set_col(o, "to_user", st, 2);
+  json_set_col(o, "reason", st, 3);
+  json_set_col(o, "deadline", st, 4);
+}
+
 /* The escalations of an item as the contract's [{"at","level","to_user","reason","deadline"}]. */
 int store_escalations_for_item(struct db *db, const char *item_type, const char *item_id, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_ESC_FOR_ITEM);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, item_type);
   db_bind_text(st, 2, item_id);
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_object_set_new(o, "at", time_or_null(st, 0));
-    json_object_set_new(o, "level", json_integer(db_int(st, 1)));
-    json_set_col(o, "to_user", st, 2);
-    json_set_col(o, "reason", st, 3);
-    json_set_col(o, "deadline", st, 4);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, escalations_for_item_row, out);
 }
 
-static int work_rows(struct db_stmt *st, json_t **out) {
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "item_type", st, 0);
-    json_set_col(o, "item_id", st, 1);
-    json_set_col(o, "kind", st, 2);
-    json_set_col(o, "title", st, 3);
-    json_set_col(o, "link", st, 4);
-    json_object_set_new(o, "due_at", time_or_null(st, 5));
-    json_object_set_new(o, "due_epoch", json_integer(db_int(st, 5)));
-    json_object_set_new(o, "level", json_integer(db_int(st, 6)));
-    json_set_col(o, "owner", st, 7);
-    json_object_set_new(o, "escalated_to_me", db_null(st, 8) ? json_null() : json_integer(db_int(st, 8)));
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+/* One work-list row as an object (see Q_WORK_USER). */
+static void work_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "item_type", st, 0);
+  json_set_col(o, "item_id", st, 1);
+  json_set_col(o, "kind", st, 2);
+  json_set_col(o, "title", st, 3);
+  json_set_col(o, "link", st, 4);
+  json_object_set_new(o, "due_at", time_or_null(st, 5));
+  json_object_set_new(o, "due_epoch", json_integer(db_int(st, 5)));
+  json_object_set_new(o, "level", json_integer(db_int(st, 6)));
+  json_set_col(o, "owner", st, 7);
+  json_object_set_new(o, "escalated_to_me", db_null(st, 8) ? json_null() : json_integer(db_int(st, 8)));
 }
 
 /*
@@ -296,7 +268,7 @@ int store_work_for_user(struct db *db, const char *user_id, bool unowned, json_t
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, user_id);
   db_bind_int(st, 2, unowned ? 1 : 0);
-  return work_rows(st, out);
+  return store_rows_json(st, work_row, out);
 }
 
 /* Overdue or escalated open work owned by the direct reports of MANAGER_ID. */
@@ -305,5 +277,5 @@ int store_work_for_team(struct db *db, const char *manager_id, json_t **out) {
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, manager_id);
   db_bind_int(st, 2, time_now());
-  return work_rows(st, out);
+  return store_rows_json(st, work_row, out);
 }

@@ -37,17 +37,6 @@ DB_QUERY(Q_C_LIST, "SELECT c.at, c.type, a.code, a.name, c.summary, c.ref_type, 
                    "WHERE c.child_id = $1 AND (CAST($2 AS TEXT) IS NULL OR a.code = $2) "
                    "AND (CAST($3 AS TEXT) IS NULL OR c.type = $3) ORDER BY c.at DESC, c.recorded_at DESC, c.id LIMIT $4");
 
-static int rows_to_json(struct db_stmt *st, json_t *arr, void (*row)(struct db_stmt *, json_t *)) {
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    row(st, o);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
 static json_t *iso(int64_t t) {
   char at[ISO_TIME_LEN];
   time_format_iso(t, at);
@@ -64,11 +53,7 @@ static void holiday_row(struct db_stmt *st, json_t *o) {
 int store_holiday_list(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_H_LIST);
   if (!st) return DB_ERROR;
-  json_t *arr = json_array();
-  int rc = rows_to_json(st, arr, holiday_row);
-  if (rc != DB_OK) json_decref(arr);
-  else *out = arr;
-  return rc;
+  return store_rows_json(st, holiday_row, out);
 }
 
 /* Adds a holiday; DB_CONSTRAINT when that day is already one. */
@@ -161,11 +146,7 @@ int store_notifications_for_user(struct db *db, const char *user_id, int limit, 
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, user_id);
   db_bind_int(st, 2, limit);
-  json_t *arr = json_array();
-  int rc = rows_to_json(st, arr, notification_row);
-  if (rc != DB_OK) json_decref(arr);
-  else *out = arr;
-  return rc;
+  return store_rows_json(st, notification_row, out);
 }
 
 /* Marks one of USER_ID's notifications read; DB_DONE when no such unread one is theirs. */
@@ -337,11 +318,7 @@ int store_chronology_list(struct db *db, const char *child_id, const char *agenc
   db_bind_text(st, 2, agency_code);
   db_bind_text(st, 3, type);
   db_bind_int(st, 4, limit);
-  json_t *arr = json_array();
-  int rc = rows_to_json(st, arr, chron_row);
-  if (rc != DB_OK) json_decref(arr);
-  else *out = arr;
-  return rc;
+  return store_rows_json(st, chron_row, out);
 }
 
 /* The child's current lead worker into OUT: DB_ROW, or DB_DONE when unallocated. */

@@ -309,6 +309,27 @@ static json_t *iso_or_null(struct db_stmt *st, int col) {
   return json_string(at);
 }
 
+/* One row of store_referral_events as an object. */
+static void referral_events_row(struct db_stmt *st, json_t *o) {
+  json_object_set_new(o, "n", json_integer(db_int(st, 0)));
+  json_object_set_new(o, "at", iso_or_null(st, 1));
+  json_set_col(o, "type", st, 2);
+  json_t *detail = json_loads(db_text(st, 3) ? db_text(st, 3) : "{}", 0, NULL);
+  json_object_set_new(o, "detail", json_is_object(detail) ? detail : json_object());
+  if (detail && !json_is_object(detail)) json_decref(detail);
+  if (db_null(st, 4)) {
+    json_object_set_new(o, "by", json_null());
+  } else {
+    json_t *by = json_object();
+    json_set_col(by, "id", st, 4);
+    json_set_col(by, "username", st, 5);
+    json_set_col(by, "name", st, 6);
+    json_set_col(by, "agency_id", st, 7);
+    json_set_col(by, "agency", st, 8);
+    json_object_set_new(o, "by", by);
+  }
+}
+
 /*
 ** The referral's history, oldest first, as a new array of
 ** {"n","at","type","detail":{...},"by":{"id","username","name","agency"} or null}.
@@ -317,36 +338,7 @@ int store_referral_events(struct db *db, const char *referral_id, json_t **out) 
   struct db_stmt *st = db_prepare(db, &Q_EVENTS);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, referral_id);
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_object_set_new(o, "n", json_integer(db_int(st, 0)));
-    json_object_set_new(o, "at", iso_or_null(st, 1));
-    json_set_col(o, "type", st, 2);
-    json_t *detail = json_loads(db_text(st, 3) ? db_text(st, 3) : "{}", 0, NULL);
-    json_object_set_new(o, "detail", json_is_object(detail) ? detail : json_object());
-    if (detail && !json_is_object(detail)) json_decref(detail);
-    if (db_null(st, 4)) {
-      json_object_set_new(o, "by", json_null());
-    } else {
-      json_t *by = json_object();
-      json_set_col(by, "id", st, 4);
-      json_set_col(by, "username", st, 5);
-      json_set_col(by, "name", st, 6);
-      json_set_col(by, "agency_id", st, 7);
-      json_set_col(by, "agency", st, 8);
-      json_object_set_new(o, "by", by);
-    }
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, referral_events_row, out);
 }
 
 /* One listing row as JSON; the child's listing (WITH_CONTENT) adds the child's words and the concern. */
@@ -432,27 +424,19 @@ int store_referral_list(struct db *db, const struct referral_query *q, json_t **
   return DB_OK;
 }
 
+/* One row of store_referral_mash_staff as an object. */
+static void referral_mash_staff_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "id", st, 0);
+  json_set_col(o, "username", st, 1);
+  json_set_col(o, "name", st, 2);
+  json_set_col(o, "role", st, 3);
+}
+
 /* The enabled MASH workers and managers, by name: a new array of {"id","username","name","role"}. */
 int store_referral_mash_staff(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_MASH_STAFF);
   if (!st) return DB_ERROR;
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "id", st, 0);
-    json_set_col(o, "username", st, 1);
-    json_set_col(o, "name", st, 2);
-    json_set_col(o, "role", st, 3);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, referral_mash_staff_row, out);
 }
 
 /*

@@ -148,27 +148,19 @@ static void set_time(json_t *o, const char *key, struct db_stmt *st, int col) {
   json_object_set_new(o, key, json_string(at));
 }
 
+/* One row of store_token_list as an object. */
+static void token_list_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "id", st, 0);
+  json_set_col(o, "username", st, 1);
+  json_set_col(o, "label", st, 2);
+  set_time(o, "created_at", st, 3);
+  set_time(o, "revoked_at", st, 4);
+  set_time(o, "last_used_at", st, 5);
+}
+
 /* Every token (never the secret) as a JSON array; new reference in *OUT. */
 int store_token_list(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_T_LIST);
   if (!st) return DB_ERROR;
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "id", st, 0);
-    json_set_col(o, "username", st, 1);
-    json_set_col(o, "label", st, 2);
-    set_time(o, "created_at", st, 3);
-    set_time(o, "revoked_at", st, 4);
-    set_time(o, "last_used_at", st, 5);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, token_list_row, out);
 }

@@ -18,6 +18,8 @@ static inline void json_set_col(json_t *obj, const char *key, struct db_stmt *st
   json_object_set_new(obj, key, v ? json_string(v) : json_null());
 }
 
+int store_rows_json(struct db_stmt *st, void (*row)(struct db_stmt *st, json_t *obj), json_t **out);
+
 /* RC, after moving the authentication epoch on when RC is DB_OK (credentials changed meaning). */
 static inline int bump_if_ok(struct db *db, int rc) { return rc == DB_OK ? store_auth_epoch_bump(db) : rc; }
 
