@@ -47,6 +47,14 @@
 enum { RS_NEW, RS_BODY, RS_SUSPENDED, RS_RESUMED, RS_SENT };
 
 static atomic_int in_flight;
+/*
+** Set when shutdown begins.  A request counts itself in IN_FLIGHT before it
+** reads STOPPING (both sequentially consistent), and shutdown sets STOPPING
+** before it waits for IN_FLIGHT to drain: so a request either is waited for
+** or sees STOPPING and commits its audit entries without suspending its
+** connection (libmicrohttpd must not be stopped with one suspended).
+*/
+static atomic_bool stopping;
 
 static int64_t mono_ns(void) {
   struct timespec ts;
@@ -336,6 +344,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   process(r);
   release_db(r);
+  if (r->naudit > 0 && atomic_load(&stopping)) {
+    struct audit_row **rows = r->audit;
+    int n = r->naudit;
+    r->audit = NULL;
+    r->naudit = r->capaudit = 0;
+    bool ok = audit_submit_wait(app->audit, rows, n); /* the writer takes ROWS */
+    if (!ok) {
+      r->audit_failed = true;
+      r->location = (free(r->location), NULL);
+      resp_error(r, 503, "audit_unavailable",
+                 "The record of this access could not be saved, so nothing is shown. Please try again.");
+    }
+    return send_response(r);
+  }
   if (r->naudit > 0) {
     struct audit_row **rows = r->audit;
     int n = r->naudit;
@@ -486,6 +508,7 @@ int server_run(struct app *app) {
     if (sig == SIGTERM || sig == SIGINT) break;
     jobs_tick(jobs);
   }
+  atomic_store(&stopping, true);
   log_info("stopping: finishing requests in flight");
   MHD_socket listener = MHD_quiesce_daemon(d);
   if (listener != MHD_INVALID_SOCKET) close(listener);
