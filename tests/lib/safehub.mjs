@@ -14,7 +14,7 @@
 // timestamp file; clock.advance(seconds) moves the server's wall clock on
 // at once (the file is re-read on every call), without the test sleeping.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -392,9 +392,15 @@ export class Safehub {
     }
   }
 
-  /** Writes the fake clock's offset where libfaketime reads it on every call. */
+  /**
+   * Writes the fake clock's offset where libfaketime reads it on every call:
+   * to a temporary file renamed into place, so that the server never reads a
+   * half-written file (an empty one would be the real time for a moment).
+   */
   #writeClock() {
-    writeFileSync(this.clockFile, `${this.clockOffset >= 0 ? '+' : ''}${this.clockOffset}\n`);
+    const tmp = `${this.clockFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${this.clockOffset >= 0 ? '+' : ''}${this.clockOffset}\n`);
+    renameSync(tmp, this.clockFile);
   }
 
   /** Moves the fake clock SECONDS forward (start({faketime: true}) first). */
