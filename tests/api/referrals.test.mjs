@@ -355,6 +355,39 @@ test('challenges: only the referring agency, once per decision, answered by a ma
   assert.ok(other.json.deadlines.some((d) => d.kind === 'decision_2' && d.met_at === null));
 });
 
+test('an unanswered challenge is due in 5 working days, escalates up the chain, and its answer reaches the referrer', async () => {
+  const ref = await raise();
+  await as.mash.post(`/api/v1/referrals/${ref.id}/decision`, { outcome: 'advice', rationale: 'Advice given to school.' });
+  const ch = await as.teacher.post(`/api/v1/referrals/${ref.id}/challenge`, { reason: 'She is missing from school again.' });
+  assert.equal(ch.status, 200, ch.describe());
+  const dl = ch.json.deadlines.find((d) => d.kind === 'challenge');
+  const due = Date.parse(dl.due_at) / 1000;
+  const now = Date.now() / 1000;
+  // Five working days of office hours: never under five calendar days (from a Sunday it ends on the Friday),
+  // at most eleven (a weekend and bank holidays), and on a weekday.
+  assert.ok(due - now >= 5 * 86400 && due - now <= 11 * 86400, `due ${dl.due_at}`);
+  assert.ok(![0, 6].includes(new Date(due * 1000).getUTCDay()), `due on a weekday: ${dl.due_at}`);
+  // The decider's manager owns it; left unanswered it climbs to the director.
+  const steps = async () => (await sh.query(
+    `SELECT e.level, u.username FROM escalations e JOIN deadlines d ON d.id = e.deadline_id JOIN users u ON u.id = e.to_user_id
+     WHERE d.item_id = '${ref.id}' AND d.kind = 'challenge' ORDER BY e.level`,
+  )).map((x) => `${x.level} ${x.username}`);
+  const at = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await sh.cliOk(['sla', 'run', '--as-of', at(due - 60)]);
+  assert.deepEqual(await steps(), []);
+  await sh.cliOk(['sla', 'run', '--as-of', at(due + 30 * 86400)]);
+  assert.deepEqual(await steps(), ['1 r.dir'], "to the owner's manager, the director");
+  const esc = (await as.teacher.get(`/api/v1/referrals/${ref.id}`)).json.escalations;
+  assert.ok(esc.some((e) => e.to_user === 'r.dir' && e.level === 1), 'the step is on the referral');
+  // The answer meets it and goes back to the referrer, in Safehub.
+  const ans = await as.mashmgr.post(`/api/v1/referrals/${ref.id}/challenge/response`, { outcome: 'decision_stands', response: 'Advice stands; the school nurse will follow up.' });
+  assert.equal(ans.status, 200, ans.describe());
+  assert.ok(ans.json.deadlines.find((d) => d.kind === 'challenge').met_at, 'answering meets the deadline');
+  const notes = (await as.teacher.get('/api/v1/notifications')).json;
+  const list = Array.isArray(notes) ? notes : notes.notifications;
+  assert.ok(list.some((n) => n.kind === 'challenge_answer' && n.item_id === ref.id), 'the referrer is told the outcome');
+});
+
 test('assignment gives the referral\'s open deadlines to a MASH worker, or back to the queue', async () => {
   const ref = await raise();
   const to = await as.mash.post(`/api/v1/referrals/${ref.id}/assign`, { user_id: u.mash2.id });
