@@ -13,13 +13,6 @@
 #include "util/embedded.h"
 #include "util/timeutil.h"
 
-/* Parses an ISO instant that must be valid. */
-static int64_t at(const char *s) {
-  int64_t t = 0;
-  if (!time_parse_iso(s, &t)) fail_msg("bad instant in test: %s", s);
-  return t;
-}
-
 /* Asserts instant GOT is WANT (ISO), printing both on failure. */
 static void instant_is(int64_t got, const char *want) {
   char s[ISO_TIME_LEN];
@@ -188,27 +181,27 @@ static void test_add_working_minutes(void **state) {
   struct calendar c;
   shipped(&c);
   /* Red RAG: 4 working hours from Friday 15:00 GMT is Monday 11:00. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-09T15:00:00Z"), 240), "2026-01-12T11:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-09T15:00:00Z"), 240), "2026-01-12T11:00:00Z");
   /* The same in summer: local 15:00 BST is 14:00 UTC; Monday 11:00 BST is 10:00 UTC. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-06-12T14:00:00Z"), 240), "2026-06-15T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-06-12T14:00:00Z"), 240), "2026-06-15T10:00:00Z");
   /* Over the weekend the clocks go forward. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-03-27T16:00:00Z"), 120), "2026-03-30T09:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-03-27T16:00:00Z"), 120), "2026-03-30T09:00:00Z");
   /* Over the weekend they go back. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-10-23T15:00:00Z"), 120), "2026-10-26T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-10-23T15:00:00Z"), 120), "2026-10-26T10:00:00Z");
   /* Easter: Thursday 16:00 BST, Good Friday and Easter Monday off, so Tuesday 10:00 BST. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-04-02T15:00:00Z"), 120), "2026-04-07T09:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-04-02T15:00:00Z"), 120), "2026-04-07T09:00:00Z");
   /* Received on Saturday or at night: the clock starts at the next opening. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-10T12:00:00Z"), 60), "2026-01-12T10:00:00Z");
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-12T03:00:00Z"), 60), "2026-01-12T10:00:00Z");
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-12T17:00:00Z"), 60), "2026-01-13T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-10T12:00:00Z"), 60), "2026-01-12T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-12T03:00:00Z"), 60), "2026-01-12T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-12T17:00:00Z"), 60), "2026-01-13T10:00:00Z");
   /* Exactly a day's hours ends at closing time the same day. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-12T09:00:00Z"), 480), "2026-01-12T17:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-12T09:00:00Z"), 480), "2026-01-12T17:00:00Z");
   /* Amber: 24 working hours from Monday opening is Wednesday closing. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-12T09:00:00Z"), 24 * 60), "2026-01-14T17:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-12T09:00:00Z"), 24 * 60), "2026-01-14T17:00:00Z");
   /* Nothing to add: the start itself, even at a weekend. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-01-10T12:00:00Z"), 0), "2026-01-10T12:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-01-10T12:00:00Z"), 0), "2026-01-10T12:00:00Z");
   /* Christmas 2026: Thursday 24th 16:00, then Friday 25th and Monday 28th off, the weekend between. */
-  instant_is(calendar_add_working_minutes(&c, at("2026-12-24T16:00:00Z"), 120), "2026-12-29T10:00:00Z");
+  instant_is(calendar_add_working_minutes(&c, tu_at("2026-12-24T16:00:00Z"), 120), "2026-12-29T10:00:00Z");
   calendar_free(&c);
 }
 
@@ -218,14 +211,14 @@ static void test_add_working_days(void **state) {
   struct calendar c;
   shipped(&c);
   /* A referral decision within one working day. */
-  instant_is(calendar_add_working_days(&c, at("2026-01-13T10:00:00Z"), 1), "2026-01-14T10:00:00Z");
-  instant_is(calendar_add_working_days(&c, at("2026-01-16T10:00:00Z"), 1), "2026-01-19T10:00:00Z");
+  instant_is(calendar_add_working_days(&c, tu_at("2026-01-13T10:00:00Z"), 1), "2026-01-14T10:00:00Z");
+  instant_is(calendar_add_working_days(&c, tu_at("2026-01-16T10:00:00Z"), 1), "2026-01-19T10:00:00Z");
   /* A weekend referral is due at the end of Monday. */
-  instant_is(calendar_add_working_days(&c, at("2026-01-17T10:00:00Z"), 1), "2026-01-19T17:00:00Z");
+  instant_is(calendar_add_working_days(&c, tu_at("2026-01-17T10:00:00Z"), 1), "2026-01-19T17:00:00Z");
   /* An assessment within 45 working days of Monday 5 January 2026 opening: Friday 6 March closing. */
-  instant_is(calendar_add_working_days(&c, at("2026-01-05T09:00:00Z"), 45), "2026-03-06T17:00:00Z");
+  instant_is(calendar_add_working_days(&c, tu_at("2026-01-05T09:00:00Z"), 45), "2026-03-06T17:00:00Z");
   /* Fifteen working days over Easter 2026 (two bank holidays) from Monday 30 March 09:00 BST. */
-  instant_is(calendar_add_working_days(&c, at("2026-03-30T08:00:00Z"), 15), "2026-04-21T16:00:00Z");
+  instant_is(calendar_add_working_days(&c, tu_at("2026-03-30T08:00:00Z"), 15), "2026-04-21T16:00:00Z");
   calendar_free(&c);
 }
 
@@ -234,15 +227,15 @@ static void test_working_minutes_between(void **state) {
   (void)state;
   struct calendar c;
   shipped(&c);
-  assert_int_equal(calendar_working_minutes_between(&c, at("2026-01-09T15:00:00Z"), at("2026-01-12T11:00:00Z")), 240);
-  assert_int_equal(calendar_working_minutes_between(&c, at("2026-01-10T00:00:00Z"), at("2026-01-11T23:59:59Z")), 0);
-  assert_int_equal(calendar_working_minutes_between(&c, at("2026-01-12T17:00:00Z"), at("2026-01-12T09:00:00Z")), 0);
-  assert_int_equal(calendar_working_minutes_between(&c, at("2026-01-12T00:00:00Z"), at("2026-01-17T00:00:00Z")),
+  assert_int_equal(calendar_working_minutes_between(&c, tu_at("2026-01-09T15:00:00Z"), tu_at("2026-01-12T11:00:00Z")), 240);
+  assert_int_equal(calendar_working_minutes_between(&c, tu_at("2026-01-10T00:00:00Z"), tu_at("2026-01-11T23:59:59Z")), 0);
+  assert_int_equal(calendar_working_minutes_between(&c, tu_at("2026-01-12T17:00:00Z"), tu_at("2026-01-12T09:00:00Z")), 0);
+  assert_int_equal(calendar_working_minutes_between(&c, tu_at("2026-01-12T00:00:00Z"), tu_at("2026-01-17T00:00:00Z")),
                    5 * 480);
   /* In summer a working day still has eight hours. */
-  assert_int_equal(calendar_working_minutes_between(&c, at("2026-06-15T00:00:00Z"), at("2026-06-16T00:00:00Z")), 480);
+  assert_int_equal(calendar_working_minutes_between(&c, tu_at("2026-06-15T00:00:00Z"), tu_at("2026-06-16T00:00:00Z")), 480);
   /* For any start and any amount, measuring from the start to the deadline gives the amount back. */
-  int64_t from = at("2025-12-01T00:00:00Z");
+  int64_t from = tu_at("2025-12-01T00:00:00Z");
   for (int i = 0; i < 2000; i++) {
     int64_t t = from + (int64_t)randombytes_uniform(3 * 365 * 86400);
     int64_t m = 1 + (int64_t)randombytes_uniform(45 * 480);
@@ -267,14 +260,14 @@ static void test_working_minutes_between(void **state) {
 static void test_local_to_utc(void **state) {
   (void)state;
   int64_t d = days_from_civil(2026, 6, 15);
-  assert_int_equal(london_local_to_utc(d * 86400 + 9 * 3600), at("2026-06-15T08:00:00Z"));
+  assert_int_equal(london_local_to_utc(d * 86400 + 9 * 3600), tu_at("2026-06-15T08:00:00Z"));
   d = days_from_civil(2026, 1, 15);
-  assert_int_equal(london_local_to_utc(d * 86400 + 9 * 3600), at("2026-01-15T09:00:00Z"));
+  assert_int_equal(london_local_to_utc(d * 86400 + 9 * 3600), tu_at("2026-01-15T09:00:00Z"));
   /* The first local hours after each change. */
   d = days_from_civil(2026, 3, 29);
-  assert_int_equal(london_local_to_utc(d * 86400 + 3 * 3600), at("2026-03-29T02:00:00Z"));
+  assert_int_equal(london_local_to_utc(d * 86400 + 3 * 3600), tu_at("2026-03-29T02:00:00Z"));
   d = days_from_civil(2026, 10, 25);
-  assert_int_equal(london_local_to_utc(d * 86400 + 3 * 3600), at("2026-10-25T03:00:00Z"));
+  assert_int_equal(london_local_to_utc(d * 86400 + 3 * 3600), tu_at("2026-10-25T03:00:00Z"));
 }
 
 int main(void) {

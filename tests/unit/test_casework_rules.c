@@ -11,27 +11,6 @@
 #include "core/casework_rules.h"
 #include "util/timeutil.h"
 
-static int64_t at(const char *s) {
-  int64_t t = 0;
-  if (!time_parse_iso(s, &t)) fail_msg("bad instant in test: %s", s);
-  return t;
-}
-
-static int64_t day(const char *s) {
-  int64_t d = 0;
-  if (!date_parse(s, &d)) fail_msg("bad date in test: %s", s);
-  return d;
-}
-
-/* Asserts that ERRS names exactly the fields listed (NULL-terminated). */
-static void names_exactly(struct field_errors *errs, const char *const *fields) {
-  size_t n = 0;
-  for (const char *const *f = fields; *f; f++, n++) {
-    if (!ferr_get(errs, *f)) fail_msg("no error for %s in %s", *f, json_dumps(errs->fields, JSON_COMPACT));
-  }
-  if (json_object_size(errs->fields) != n) fail_msg("unexpected errors: %s", json_dumps(errs->fields, JSON_COMPACT));
-}
-
 #define NOW "2026-11-28T12:00:00Z"
 
 struct refusal {
@@ -46,18 +25,18 @@ static void test_note(void **state) {
   struct note_input n;
   json_t *in = tu_json("{\"text\":\"  Seen at the takeaway.  \",\"childs_words\":\"  He's my boyfriend.\\nHe's 24.  \","
                        "\"indicators\":[\"S02\",\"S07\"],\"at\":\"2026-11-27T20:00:00Z\"}");
-  assert_true(note_validate(in, at(NOW), &n, &e));
+  assert_true(note_validate(in, tu_at(NOW), &n, &e));
   assert_string_equal(n.text, "Seen at the takeaway.");
   assert_string_equal(n.childs_words, "He's my boyfriend.\nHe's 24.");
   assert_int_equal(json_array_size(n.indicators), 2);
-  assert_int_equal(n.at, at("2026-11-27T20:00:00Z"));
+  assert_int_equal(n.at, tu_at("2026-11-27T20:00:00Z"));
   json_decref(in);
   in = tu_json("{\"text\":\"Attended.\",\"childs_words\":\"  \"}");
-  assert_true(note_validate(in, at(NOW), &n, &e));
+  assert_true(note_validate(in, tu_at(NOW), &n, &e));
   assert_null(n.childs_words);
   assert_int_equal(json_array_size(n.indicators), 0);
   assert_true(json_is_array(json_object_get(in, "indicators")));
-  assert_int_equal(n.at, at(NOW));
+  assert_int_equal(n.at, tu_at(NOW));
   json_decref(in);
   ferr_free(&e);
 
@@ -72,8 +51,8 @@ static void test_note(void **state) {
   for (size_t i = 0; i < TU_COUNT(cases); i++) {
     ferr_init(&e);
     in = tu_json(cases[i].body);
-    assert_false(note_validate(in, at(NOW), &n, &e));
-    names_exactly(&e, cases[i].fields);
+    assert_false(note_validate(in, tu_at(NOW), &n, &e));
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }
@@ -99,7 +78,7 @@ static void test_allocation(void **state) {
     ferr_init(&e);
     in = tu_json(cases[i].body);
     assert_false(allocation_validate(in, &a, &e));
-    names_exactly(&e, cases[i].fields);
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }
@@ -115,13 +94,13 @@ static void test_meeting(void **state) {
   struct field_errors e;
   ferr_init(&e);
   json_t *in = tu_json(MEETING(""));
-  assert_true(meeting_validate(in, at(NOW), &e));
+  assert_true(meeting_validate(in, tu_at(NOW), &e));
   assert_string_equal(json_string_value(json_object_get(in, "decisions")), "Disrupt the address.");
   assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(in, "attendees"), 0), "name")), "DC Barker");
   json_decref(in);
   in = tu_json("{\"type\":\"strategy_discussion\",\"child_ids\":[\"ch_one\"],\"held_at\":\"2026-11-28T12:00:00Z\","
                "\"attendees\":[{\"name\":\"A\",\"agency\":\"HFP\",\"role\":null}],\"decisions\":\"S47.\"}");
-  assert_true(meeting_validate(in, at(NOW), &e));
+  assert_true(meeting_validate(in, tu_at(NOW), &e));
   json_decref(in);
   ferr_free(&e);
 
@@ -139,8 +118,8 @@ static void test_meeting(void **state) {
   for (size_t i = 0; i < TU_COUNT(cases); i++) {
     ferr_init(&e);
     in = tu_json(cases[i].body);
-    assert_false(meeting_validate(in, at(NOW), &e));
-    names_exactly(&e, cases[i].fields);
+    assert_false(meeting_validate(in, tu_at(NOW), &e));
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }
@@ -148,20 +127,20 @@ static void test_meeting(void **state) {
   ferr_init(&e);
   in = tu_json("{\"type\":\"cse_meeting\",\"child_ids\":[\"ch_a\"],\"held_at\":\"2026-07-01T23:30:00Z\",\"attendees\":[{\"name\":\"A\",\"agency\":\"HFP\"}],"
                "\"decisions\":\"x\",\"actions\":[{\"description\":\"d\",\"owner\":\"o\",\"due\":\"2026-07-01\"}]}");
-  assert_false(meeting_validate(in, at(NOW), &e));
-  names_exactly(&e, (const char *const[]){"actions[0].due", NULL});
+  assert_false(meeting_validate(in, tu_at(NOW), &e));
+  tu_names_exactly(&e, (const char *const[]){"actions[0].due", NULL});
   json_decref(in);
   ferr_free(&e);
 }
 
 static void test_end_of_day(void **state) {
   (void)state;
-  assert_int_equal(casework_end_of_day(day("2026-12-01")), at("2026-12-01T23:59:59Z"));
-  assert_int_equal(casework_end_of_day(day("2026-07-01")), at("2026-07-01T22:59:59Z"));
+  assert_int_equal(casework_end_of_day(tu_day("2026-12-01")), tu_at("2026-12-01T23:59:59Z"));
+  assert_int_equal(casework_end_of_day(tu_day("2026-07-01")), tu_at("2026-07-01T22:59:59Z"));
   /* The day the clocks go back is 25 hours long and ends at 23:59:59 GMT. */
-  assert_int_equal(casework_end_of_day(day("2026-10-25")), at("2026-10-25T23:59:59Z"));
-  assert_int_equal(casework_end_of_day(day("2026-03-28")), at("2026-03-28T23:59:59Z"));
-  assert_int_equal(casework_end_of_day(day("2026-03-29")), at("2026-03-29T22:59:59Z"));
+  assert_int_equal(casework_end_of_day(tu_day("2026-10-25")), tu_at("2026-10-25T23:59:59Z"));
+  assert_int_equal(casework_end_of_day(tu_day("2026-03-28")), tu_at("2026-03-28T23:59:59Z"));
+  assert_int_equal(casework_end_of_day(tu_day("2026-03-29")), tu_at("2026-03-29T22:59:59Z"));
 }
 
 static void test_complete(void **state) {
@@ -177,14 +156,14 @@ static void test_complete(void **state) {
   json_decref(in);
   in = tu_json("{\"note\":1,\"by\":\"x\"}");
   assert_false(action_complete_validate(in, &e));
-  names_exactly(&e, (const char *const[]){"note", "by", NULL});
+  tu_names_exactly(&e, (const char *const[]){"note", "by", NULL});
   json_decref(in);
   ferr_free(&e);
 }
 
 static void test_support(void **state) {
   (void)state;
-  int64_t today = day("2026-11-28");
+  int64_t today = tu_day("2026-11-28");
   struct field_errors e;
   ferr_init(&e);
   json_t *in = tu_json("{\"service\":\"isva\",\"status\":\"referred\",\"provider\":\"  Rape Crisis \",\"outcome\":\" \"}");
@@ -211,7 +190,7 @@ static void test_support(void **state) {
     ferr_init(&e);
     in = tu_json(cases[i].body);
     assert_false(support_validate(in, cases[i].partial, today, &e));
-    names_exactly(&e, cases[i].fields);
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }

@@ -11,29 +11,6 @@
 #include "core/missing.h"
 #include "util/timeutil.h"
 
-/* Parses an ISO instant that must be valid. */
-static int64_t at(const char *s) {
-  int64_t t = 0;
-  if (!time_parse_iso(s, &t)) fail_msg("bad instant in test: %s", s);
-  return t;
-}
-
-/* The day number of a date that must be valid. */
-static int64_t day(const char *s) {
-  int64_t d = 0;
-  if (!date_parse(s, &d)) fail_msg("bad date in test: %s", s);
-  return d;
-}
-
-/* Asserts that ERRS names exactly the fields listed (NULL-terminated). */
-static void names_exactly(struct field_errors *errs, const char *const *fields) {
-  size_t n = 0;
-  for (const char *const *f = fields; *f; f++, n++) {
-    if (!ferr_get(errs, *f)) fail_msg("no error for %s in %s", *f, json_dumps(errs->fields, JSON_COMPACT));
-  }
-  if (json_object_size(errs->fields) != n) fail_msg("unexpected errors: %s", json_dumps(errs->fields, JSON_COMPACT));
-}
-
 #define NOW "2026-11-28T12:00:00Z"
 
 static void test_validate_whole_episode(void **state) {
@@ -43,10 +20,10 @@ static void test_validate_whole_episode(void **state) {
   struct missing_input mi;
   json_t *in = tu_json("{\"went_missing_at\":\"2026-11-20T14:00:00Z\",\"returned_at\":\"2026-11-21T09:30:00+01:00\","
                        "\"reported_to_police\":true,\"where_found\":\"  Bus station \",\"with_whom\":\"   \"}");
-  assert_true(missing_validate(in, false, at(NOW), &mi, &e));
-  assert_int_equal(mi.went_missing_at, at("2026-11-20T14:00:00Z"));
+  assert_true(missing_validate(in, false, tu_at(NOW), &mi, &e));
+  assert_int_equal(mi.went_missing_at, tu_at("2026-11-20T14:00:00Z"));
   assert_true(mi.returned);
-  assert_int_equal(mi.returned_at, at("2026-11-21T08:30:00Z"));
+  assert_int_equal(mi.returned_at, tu_at("2026-11-21T08:30:00Z"));
   assert_true(mi.reported_to_police);
   assert_string_equal(mi.where_found, "Bus station");
   assert_null(mi.with_whom);
@@ -56,7 +33,7 @@ static void test_validate_whole_episode(void **state) {
 
   /* Still missing: no return, no where found. */
   in = tu_json("{\"went_missing_at\":\"2026-11-28T11:00:00Z\",\"reported_to_police\":false,\"returned_at\":null}");
-  assert_true(missing_validate(in, false, at(NOW), &mi, &e));
+  assert_true(missing_validate(in, false, tu_at(NOW), &mi, &e));
   assert_false(mi.returned);
   assert_true(mi.has_returned);
   assert_false(ferr_any(&e));
@@ -90,8 +67,8 @@ static void test_validate_refusals(void **state) {
     ferr_init(&e);
     struct missing_input mi;
     json_t *in = tu_json(cases[i].body);
-    assert_false(missing_validate(in, false, at(NOW), &mi, &e));
-    names_exactly(&e, cases[i].fields);
+    assert_false(missing_validate(in, false, tu_at(NOW), &mi, &e));
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }
@@ -99,7 +76,7 @@ static void test_validate_refusals(void **state) {
   ferr_init(&e);
   struct missing_input mi;
   json_t *in = tu_json("{\"went_missing_at\":\"2026-11-20T14:00:00Z\",\"returned_at\":\"2026-11-20T13:00:00Z\",\"reported_to_police\":true}");
-  missing_validate(in, false, at(NOW), &mi, &e);
+  missing_validate(in, false, tu_at(NOW), &mi, &e);
   assert_non_null(strstr(ferr_get(&e, "returned_at"), "before the child went missing"));
   json_decref(in);
   ferr_free(&e);
@@ -111,11 +88,11 @@ static void test_validate_partial(void **state) {
   ferr_init(&e);
   struct missing_input mi;
   json_t *in = tu_json("{}");
-  assert_true(missing_validate(in, true, at(NOW), &mi, &e));
+  assert_true(missing_validate(in, true, tu_at(NOW), &mi, &e));
   assert_false(mi.has_went || mi.has_returned || mi.has_police || mi.has_where || mi.has_with);
   json_decref(in);
   in = tu_json("{\"returned_at\":\"2026-11-27T10:00:00Z\",\"with_whom\":\"An adult\"}");
-  assert_true(missing_validate(in, true, at(NOW), &mi, &e));
+  assert_true(missing_validate(in, true, tu_at(NOW), &mi, &e));
   assert_true(mi.has_returned && mi.returned && mi.has_with && !mi.has_went);
   assert_string_equal(mi.with_whom, "An adult");
   json_decref(in);
@@ -126,21 +103,21 @@ static void test_check_times(void **state) {
   (void)state;
   struct field_errors e;
   ferr_init(&e);
-  int64_t born = day("2012-03-04");
+  int64_t born = tu_day("2012-03-04");
   /* Midnight of the birthday in UK time (GMT in March) is the earliest instant allowed. */
-  assert_true(missing_check_times(at("2012-03-04T00:00:00Z"), false, 0, at(NOW), born, &e));
-  assert_false(missing_check_times(at("2012-03-03T23:59:59Z"), false, 0, at(NOW), born, &e));
+  assert_true(missing_check_times(tu_at("2012-03-04T00:00:00Z"), false, 0, tu_at(NOW), born, &e));
+  assert_false(missing_check_times(tu_at("2012-03-03T23:59:59Z"), false, 0, tu_at(NOW), born, &e));
   assert_non_null(strstr(ferr_get(&e, "went_missing_at"), "date of birth"));
   ferr_free(&e);
   ferr_init(&e);
   /* In summer, UK midnight is 23:00 UTC the day before. */
-  assert_true(missing_check_times(at("2012-07-03T23:00:00Z"), false, 0, at(NOW), day("2012-07-04"), &e));
-  assert_false(missing_check_times(at("2012-07-03T22:59:59Z"), false, 0, at(NOW), day("2012-07-04"), &e));
+  assert_true(missing_check_times(tu_at("2012-07-03T23:00:00Z"), false, 0, tu_at(NOW), tu_day("2012-07-04"), &e));
+  assert_false(missing_check_times(tu_at("2012-07-03T22:59:59Z"), false, 0, tu_at(NOW), tu_day("2012-07-04"), &e));
   ferr_free(&e);
   ferr_init(&e);
   /* A return at the very instant the child went missing is allowed; unknown dates of birth check nothing. */
-  assert_true(missing_check_times(at("2026-11-20T14:00:00Z"), true, at("2026-11-20T14:00:00Z"), at(NOW), INT64_MIN, &e));
-  assert_true(missing_check_times(at(NOW), true, at(NOW), at(NOW), INT64_MIN, &e));
+  assert_true(missing_check_times(tu_at("2026-11-20T14:00:00Z"), true, tu_at("2026-11-20T14:00:00Z"), tu_at(NOW), INT64_MIN, &e));
+  assert_true(missing_check_times(tu_at(NOW), true, tu_at(NOW), tu_at(NOW), INT64_MIN, &e));
   assert_false(ferr_any(&e));
   ferr_free(&e);
 }
@@ -148,44 +125,44 @@ static void test_check_times(void **state) {
 static void test_overlap(void **state) {
   (void)state;
   struct missing_span s[] = {
-      {at("2026-10-01T10:00:00Z"), at("2026-10-02T10:00:00Z"), true},
-      {at("2026-11-01T10:00:00Z"), 0, false}, /* still missing */
+      {tu_at("2026-10-01T10:00:00Z"), tu_at("2026-10-02T10:00:00Z"), true},
+      {tu_at("2026-11-01T10:00:00Z"), 0, false}, /* still missing */
   };
   /* Touching is not overlapping. */
-  assert_int_equal(missing_overlap(s, 2, at("2026-10-02T10:00:00Z"), true, at("2026-10-03T10:00:00Z")), -1);
-  assert_int_equal(missing_overlap(s, 2, at("2026-09-30T10:00:00Z"), true, at("2026-10-01T10:00:00Z")), -1);
-  assert_int_equal(missing_overlap(s, 2, at("2026-09-30T10:00:00Z"), true, at("2026-10-01T10:00:01Z")), 0);
-  assert_int_equal(missing_overlap(s, 2, at("2026-10-01T12:00:00Z"), true, at("2026-10-01T13:00:00Z")), 0);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-10-02T10:00:00Z"), true, tu_at("2026-10-03T10:00:00Z")), -1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-09-30T10:00:00Z"), true, tu_at("2026-10-01T10:00:00Z")), -1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-09-30T10:00:00Z"), true, tu_at("2026-10-01T10:00:01Z")), 0);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-10-01T12:00:00Z"), true, tu_at("2026-10-01T13:00:00Z")), 0);
   /* An open episode runs on: nothing may begin after it, and a new open one overlaps what follows. */
-  assert_int_equal(missing_overlap(s, 2, at("2026-11-20T10:00:00Z"), true, at("2026-11-21T10:00:00Z")), 1);
-  assert_int_equal(missing_overlap(s, 2, at("2026-10-15T10:00:00Z"), false, 0), 1);
-  assert_int_equal(missing_overlap(s, 2, at("2026-10-15T10:00:00Z"), true, at("2026-10-16T10:00:00Z")), -1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-11-20T10:00:00Z"), true, tu_at("2026-11-21T10:00:00Z")), 1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-10-15T10:00:00Z"), false, 0), 1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-10-15T10:00:00Z"), true, tu_at("2026-10-16T10:00:00Z")), -1);
   /* Two episodes cannot begin at the same instant, even an empty one. */
-  assert_int_equal(missing_overlap(s, 2, at("2026-10-01T10:00:00Z"), true, at("2026-10-01T10:00:00Z")), 0);
-  assert_int_equal(missing_overlap(s, 0, at("2026-10-01T10:00:00Z"), false, 0), -1);
+  assert_int_equal(missing_overlap(s, 2, tu_at("2026-10-01T10:00:00Z"), true, tu_at("2026-10-01T10:00:00Z")), 0);
+  assert_int_equal(missing_overlap(s, 0, tu_at("2026-10-01T10:00:00Z"), false, 0), -1);
 }
 
 static void test_interview_validate(void **state) {
   (void)state;
-  int64_t ret = at("2026-11-25T10:00:00Z");
+  int64_t ret = tu_at("2026-11-25T10:00:00Z");
   struct field_errors e;
   ferr_init(&e);
   struct interview_input iv;
   json_t *in = tu_json("{\"conducted_by\":\" R. Adeyemi \",\"independent\":true,\"childs_account\":\"  I was at a party.\\nHe drove me.  \"}");
-  assert_true(missing_interview_validate(in, ret, at(NOW), &iv, &e));
+  assert_true(missing_interview_validate(in, ret, tu_at(NOW), &iv, &e));
   assert_false(iv.declined);
   assert_string_equal(iv.conducted_by, "R. Adeyemi");
   assert_true(iv.independent);
   assert_string_equal(iv.childs_account, "I was at a party.\nHe drove me.");
-  assert_int_equal(iv.conducted_at, at(NOW));
+  assert_int_equal(iv.conducted_at, tu_at(NOW));
   json_decref(in);
 
   in = tu_json("{\"declined\":true,\"reason\":\"Did not want to talk\",\"conducted_at\":\"2026-11-26T10:00:00Z\"}");
-  assert_true(missing_interview_validate(in, ret, at(NOW), &iv, &e));
+  assert_true(missing_interview_validate(in, ret, tu_at(NOW), &iv, &e));
   assert_true(iv.declined);
   assert_string_equal(iv.reason, "Did not want to talk");
   assert_null(iv.conducted_by);
-  assert_int_equal(iv.conducted_at, at("2026-11-26T10:00:00Z"));
+  assert_int_equal(iv.conducted_at, tu_at("2026-11-26T10:00:00Z"));
   json_decref(in);
   ferr_free(&e);
 
@@ -206,8 +183,8 @@ static void test_interview_validate(void **state) {
   for (size_t i = 0; i < TU_COUNT(cases); i++) {
     ferr_init(&e);
     in = tu_json(cases[i].body);
-    assert_false(missing_interview_validate(in, ret, at(NOW), &iv, &e));
-    names_exactly(&e, cases[i].fields);
+    assert_false(missing_interview_validate(in, ret, tu_at(NOW), &iv, &e));
+    tu_names_exactly(&e, cases[i].fields);
     json_decref(in);
     ferr_free(&e);
   }
@@ -216,9 +193,9 @@ static void test_interview_validate(void **state) {
 static void test_interview_due_and_state(void **state) {
   (void)state;
   /* Clock hours: across the end of British Summer Time it is still 72 real hours. */
-  int64_t ret = at("2026-10-23T18:00:00Z");
-  assert_int_equal(missing_interview_due(ret, 72), at("2026-10-26T18:00:00Z"));
-  assert_int_equal(missing_interview_due(ret, 24), at("2026-10-24T18:00:00Z"));
+  int64_t ret = tu_at("2026-10-23T18:00:00Z");
+  assert_int_equal(missing_interview_due(ret, 72), tu_at("2026-10-26T18:00:00Z"));
+  assert_int_equal(missing_interview_due(ret, 24), tu_at("2026-10-24T18:00:00Z"));
   int64_t due = missing_interview_due(ret, 72);
   assert_int_equal(missing_interview_state(false, NULL, 0, due + 100), RHI_AWAITING_RETURN);
   assert_int_equal(missing_interview_state(true, NULL, due, due - 1), RHI_DUE);
@@ -235,7 +212,7 @@ static void test_interview_due_and_state(void **state) {
 static void test_flag(void **state) {
   (void)state;
   const int64_t D = 86400;
-  int64_t t0 = at("2026-01-01T10:00:00Z");
+  int64_t t0 = tu_at("2026-01-01T10:00:00Z");
   /* Three in exactly 90 days: flagged (both ends count); three in 90 days and a second: not. */
   int64_t a[] = {t0, t0 + 40 * D, t0 + 90 * D};
   assert_int_equal(missing_window_count(a, 3, a[2], 90), 3);

@@ -23,8 +23,10 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "core/fields.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "util/timeutil.h"
 
 /* Number of elements of a true array. */
 #define TU_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -115,6 +117,29 @@ static inline void tu_db_close(struct tu_db *t) {
 /* Runs trusted SQL on T's database; fails the test with the driver's message if it fails. */
 static inline void tu_exec(struct db *db, const char *sql) {
   if (db_exec(db, sql) != DB_OK) fail_msg("%s: %s", sql, db_error(db));
+}
+
+/* The instant of an ISO 8601 text that must be valid (a test's own fixture). */
+static inline int64_t tu_at(const char *s) {
+  int64_t t = 0;
+  if (!time_parse_iso(s, &t)) fail_msg("bad instant in test: %s", s);
+  return t;
+}
+
+/* The day number of a YYYY-MM-DD date that must be valid. */
+static inline int64_t tu_day(const char *s) {
+  int64_t d = 0;
+  if (!date_parse(s, &d)) fail_msg("bad date in test: %s", s);
+  return d;
+}
+
+/* Asserts that ERRS names exactly the fields listed (NULL-terminated). */
+static inline void tu_names_exactly(struct field_errors *errs, const char *const *fields) {
+  size_t n = 0;
+  for (const char *const *f = fields; *f; f++, n++) {
+    if (!ferr_get(errs, *f)) fail_msg("no error for %s in %s", *f, json_dumps(errs->fields, JSON_COMPACT));
+  }
+  if (json_object_size(errs->fields) != n) fail_msg("unexpected errors: %s", json_dumps(errs->fields, JSON_COMPACT));
 }
 
 #endif
