@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/fields.h"
+#include "util/codec.h"
 #include "util/text.h"
 
 void ferr_init(struct field_errors *e) { e->fields = json_object(); }
@@ -197,5 +198,12 @@ bool fields_allowed_query(const char *const *names, const char *key) {
   for (; *names; names++) {
     if (strcmp(*names, key) == 0) return true;
   }
+  return false;
+}
+
+/* A field check (field_check_fn) for an opaque record id, as ids_new makes them. */
+bool field_check_id(json_t *value, char *why, size_t whylen) {
+  if (ids_plausible(json_string_value(value))) return true;
+  snprintf(why, whylen, "must be a record id");
   return false;
 }

@@ -45,5 +45,6 @@ struct field_spec {
 bool fields_check(json_t *obj, const struct field_spec *specs, const char *prefix, bool partial,
                   struct field_errors *errs);
 bool fields_allowed_query(const char *const *names, const char *key);
+bool field_check_id(json_t *value, char *why, size_t whylen);
 
 #endif

@@ -359,16 +359,10 @@ static bool check_probability(json_t *v, char *why, size_t n) {
   return false;
 }
 
-static bool check_id(json_t *v, char *why, size_t n) {
-  if (ids_plausible(json_string_value(v))) return true;
-  snprintf(why, n, "must be an id");
-  return false;
-}
-
 static const struct field_spec DECISION_FIELDS[] = {
     {"subject_type", F_STRING, F_REQUIRED, 16, check_subject_type, NULL},
-    {"subject_id", F_STRING, F_REQUIRED, 64, check_id, NULL},
-    {"child_id", F_STRING, F_REQUIRED, 64, check_id, NULL},
+    {"subject_id", F_STRING, F_REQUIRED, 64, field_check_id, NULL},
+    {"child_id", F_STRING, F_REQUIRED, 64, field_check_id, NULL},
     {"decision", F_STRING, F_REQUIRED, 16, check_decision, NULL},
     {"probability", F_NUMBER, F_NULLABLE, 0, check_probability, NULL},
     {"reason", F_STRING, F_NULLABLE | F_MULTILINE, 1000, NULL, NULL},

@@ -68,13 +68,6 @@ static json_t *error_names(struct field_errors *errs) { return field_names(errs-
 
 /* ---- input allowlists ---- */
 
-/* A plausible record id. */
-static bool check_id(json_t *v, char *why, size_t n) {
-  if (ids_plausible(json_string_value(v))) return true;
-  snprintf(why, n, "must be a record id");
-  return false;
-}
-
 static bool check_rag(json_t *v, char *why, size_t n) {
   if (code_valid(REFERRAL_RAGS, json_string_value(v))) return true;
   snprintf(why, n, "must be red, amber or green");
@@ -100,7 +93,7 @@ static bool check_answer(json_t *v, char *why, size_t n) {
 }
 
 static const struct field_spec CREATE_SPEC[] = {
-    {"child_id", F_STRING, 0, 64, check_id, NULL},
+    {"child_id", F_STRING, 0, 64, field_check_id, NULL},
     {"child", F_OBJECT, 0, 0, NULL, NULL}, /* checked as a child record by child_validate */
     {"concern", F_STRING, F_REQUIRED | F_MULTILINE, TEXT_MAX, NULL, NULL},
     {"childs_words", F_STRING, F_NULLABLE | F_MULTILINE, TEXT_MAX, NULL, NULL},
@@ -133,11 +126,11 @@ static const struct field_spec ANSWER_SPEC[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 static const struct field_spec ASSIGN_SPEC[] = {
-    {"user_id", F_STRING, F_NULLABLE, 64, check_id, NULL},
+    {"user_id", F_STRING, F_NULLABLE, 64, field_check_id, NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 static const struct field_spec CONFIRM_SPEC[] = {
-    {"child_id", F_STRING, 0, 64, check_id, NULL},
+    {"child_id", F_STRING, 0, 64, field_check_id, NULL},
     {"create", F_BOOL, 0, 0, NULL, NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };

@@ -359,6 +359,18 @@ int store_risk_staleness(struct db *db, const char *child_id, int64_t since, str
   return rc == DB_ROW ? DB_OK : rc < 0 ? rc : DB_ERROR;
 }
 
+/* One row of store_risk_sources as an object. */
+static void risk_sources_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "type", st, 0);
+  json_set_col(o, "id", st, 1);
+  json_set_col(o, "reference", st, 2);
+  json_object_set_new(o, "at", iso_or_null(st, 3));
+  json_object_set_new(o, "at_epoch", json_integer(db_int(st, 3)));
+  json_set_col(o, "agency", st, 4);
+  json_set_col(o, "agency_name", st, 5);
+  json_object_set_new(o, "indicators", json_array_col(st, 6));
+}
+
 /*
 ** The records about CHILD_ID after SINCE that carry indicators (referrals,
 ** case notes) or are themselves one (missing episodes), newest first, as
@@ -370,27 +382,7 @@ int store_risk_sources(struct db *db, const char *child_id, int64_t since, json_
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
   db_bind_int(st, 2, since);
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "type", st, 0);
-    json_set_col(o, "id", st, 1);
-    json_set_col(o, "reference", st, 2);
-    json_object_set_new(o, "at", iso_or_null(st, 3));
-    json_object_set_new(o, "at_epoch", json_integer(db_int(st, 3)));
-    json_set_col(o, "agency", st, 4);
-    json_set_col(o, "agency_name", st, 5);
-    json_object_set_new(o, "indicators", json_array_col(st, 6));
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc < 0 ? rc : DB_ERROR;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, risk_sources_row, out);
 }
 
 /*
@@ -438,27 +430,19 @@ int store_risk_reviews_meet(struct db *db, const char *child_id, const char *by,
   return rc < 0 ? rc : DB_OK;
 }
 
+/* One row of store_risk_countersigners as an object. */
+static void risk_countersigners_row(struct db_stmt *st, json_t *o) {
+  json_set_col(o, "id", st, 0);
+  json_set_col(o, "username", st, 1);
+  json_set_col(o, "name", st, 2);
+  json_set_col(o, "role", st, 3);
+}
+
 /* Enabled managers and directors, who may countersign: [{"id","username","name","role"}] in *OUT. */
 int store_risk_countersigners(struct db *db, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_SIGNERS);
   if (!st) return DB_ERROR;
-  json_t *arr = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    json_t *o = json_object();
-    json_set_col(o, "id", st, 0);
-    json_set_col(o, "username", st, 1);
-    json_set_col(o, "name", st, 2);
-    json_set_col(o, "role", st, 3);
-    json_array_append_new(arr, o);
-  }
-  db_reset(st);
-  if (rc != DB_DONE) {
-    json_decref(arr);
-    return rc < 0 ? rc : DB_ERROR;
-  }
-  *out = arr;
-  return DB_OK;
+  return store_rows_json(st, risk_countersigners_row, out);
 }
 
 /*

@@ -64,39 +64,12 @@ static bool failed(struct req *r, int rc, const char *what) {
   }
 }
 
-/* "First Last" of child C into OUT. */
-static const char *child_name(json_t *c, char *out, size_t cap) {
-  snprintf(out, cap, "%s %s", js(c, "first_name") ? js(c, "first_name") : "", js(c, "last_name") ? js(c, "last_name") : "");
-  return out;
-}
-
-/* The MOJ identity bar for child C, so nobody mistakes one child's record for another's. */
-static void identity_bar(struct buf *b, json_t *c) {
-  char name[256], born[48];
-  child_name(c, name, sizeof name);
-  hf(b, "<div class=\"moj-identity-bar\" data-testid=\"identity-bar\"><div class=\"moj-identity-bar__container\">"
-        "<div class=\"moj-identity-bar__details\"><span class=\"moj-identity-bar__title\">"
-        "<span class=\"govuk-!-font-weight-bold\" data-testid=\"child-name\">%s</span>",
-     name);
-  const char *dob = js(c, "date_of_birth");
-  int64_t days;
-  if (dob && date_parse(dob, &days)) {
-    hf(b, " <span class=\"app-identity__item\">Born %s (aged %d)</span>", web_date_long(dob, born, sizeof born),
-       age_in_years(days, london_today(time_now())));
-  } else {
-    hf(b, " <span class=\"app-identity__item\">Date of birth not known</span>");
-  }
-  if (json_is_true(json_object_get(c, "looked_after"))) hf(b, " <span class=\"app-identity__item\">Looked after</span>");
-  hf(b, " <span class=\"app-identity__item\">Safehub ID <span data-testid=\"child-id\">%s</span></span></span></div></div></div>",
-     js(c, "id"));
-}
-
 /* Starts a page of child C's tab TAB: identity bar, the child's name over the heading TITLE, and the tabs. */
 static void child_frame(struct page *p, json_t *c, const char *tab, const char *title) {
   char name[256];
-  identity_bar(&p->identity, c);
+  web_child_identity_bar(&p->identity, c);
   hf(&p->body, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>",
-     child_name(c, name, sizeof name), title);
+     web_child_name(c, name, sizeof name), title);
   if (tab) web_child_tabs(&p->body, js(c, "id"), tab);
 }
 
@@ -136,37 +109,10 @@ static const char *when(json_t *o, const char *k, char *out, size_t cap) {
   return js(o, k) ? web_time_long(js(o, k), out, cap) : NULL;
 }
 
-/*
-** GOV.UK radios for CODES in a fieldset: the first radio's id is NAME (for
-** the error summary), the others NAME-2, NAME-3 and so on.
-*/
+/* GOV.UK radios for CODES (see web_radios), in this file's argument order. */
 static void radios(struct buf *b, const char *name, const char *legend, const struct code *codes, const char *value,
                    const char *hint_text, struct field_errors *errs, bool inline_items) {
-  const char *why = errs ? ferr_get(errs, name) : NULL;
-  hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"", why ? " govuk-form-group--error" : "");
-  if (hint_text || why) {
-    hf(b, " aria-describedby=\"");
-    if (hint_text) hf(b, "%s-hint", name);
-    if (why) hf(b, "%r%s-error", hint_text ? " " : "", name);
-    hf(b, "\"");
-  }
-  hf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%s</legend>", legend);
-  if (hint_text) hf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint_text);
-  if (why) {
-    hf(b, "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>",
-       name, why);
-  }
-  hf(b, "<div class=\"govuk-radios%r\" data-module=\"govuk-radios\">", inline_items ? " govuk-radios--inline" : "");
-  int i = 0;
-  for (const struct code *c = codes; c->code; c++, i++) {
-    char id[96];
-    if (i == 0) snprintf(id, sizeof id, "%s", name);
-    else snprintf(id, sizeof id, "%s-%d", name, i + 1);
-    hf(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" type=\"radio\" "
-          "value=\"%s\"%r><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label></div>",
-       id, name, c->code, value && !strcmp(value, c->code) ? " checked" : "", id, c->label);
-  }
-  hf(b, "</div></fieldset></div>");
+  web_radios(b, name, legend, hint_text, codes, NULL, value, errs, inline_items);
 }
 
 /* Reads "H:MM", "HH:MM" or "HH.MM" on the 24-hour clock into minutes after midnight; false otherwise. */
@@ -1417,7 +1363,7 @@ void web_meeting_view(struct req *r) {
     json_t *c = NULL;
     if (svc_child_get(r, json_string_value(x), &c) != SVC_OK) continue;
     char name[256];
-    hf(&v, "<li><a class=\"govuk-link\" href=\"/children/%u/meetings\">%s</a></li>", js(c, "id"), child_name(c, name, sizeof name));
+    hf(&v, "<li><a class=\"govuk-link\" href=\"/children/%u/meetings\">%s</a></li>", js(c, "id"), web_child_name(c, name, sizeof name));
     json_decref(c);
   }
   json_int_t others = json_integer_value(json_object_get(m, "other_children"));

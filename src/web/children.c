@@ -338,13 +338,22 @@ void web_child_new(struct req *r) {
 /* "Yes", "No" or, for null or absent, "Not recorded". */
 static const char *yes_no(json_t *v) { return json_is_true(v) ? "Yes" : json_is_false(v) ? "No" : NULL; }
 
+/* "First Last" of child C into OUT (CAP bytes); returns OUT. */
+const char *web_child_name(json_t *c, char *out, size_t cap) {
+  snprintf(out, cap, "%s %s", js(c, "first_name") ? js(c, "first_name") : "", js(c, "last_name") ? js(c, "last_name") : "");
+  return out;
+}
+
 /*
-** The MOJ identity bar for child C: who the page is about, shown before
-** anything else so nobody mistakes one child's record for another's.
+** The MOJ identity bar for child C (a record, or the details a referrer
+** gave): who the page is about, shown before anything else so nobody
+** mistakes one child's record for another's.  The Safehub ID only when C has
+** one.
 */
-static void identity_bar(struct buf *b, json_t *c, const char *name) {
+void web_child_identity_bar(struct buf *b, json_t *c) {
+  char name[256], born[48] = "";
+  web_child_name(c, name, sizeof name);
   const char *dob = js(c, "date_of_birth");
-  char born[48] = "";
   hf(b, "<div class=\"moj-identity-bar\" data-testid=\"identity-bar\"><div class=\"moj-identity-bar__container\">"
         "<div class=\"moj-identity-bar__details\"><span class=\"moj-identity-bar__title\">"
         "<span class=\"govuk-!-font-weight-bold\" data-testid=\"child-name\">%s</span>",
@@ -357,9 +366,10 @@ static void identity_bar(struct buf *b, json_t *c, const char *name) {
     hf(b, " <span class=\"app-identity__item\">Date of birth not known</span>");
   }
   if (json_is_true(json_object_get(c, "looked_after"))) hf(b, " <span class=\"app-identity__item\">Looked after</span>");
-  hf(b, " <span class=\"app-identity__item\">Safehub ID <span data-testid=\"child-id\">%s</span></span>"
-        "</span></div></div></div>",
-     js(c, "id"));
+  if (js(c, "id")) {
+    hf(b, " <span class=\"app-identity__item\">Safehub ID <span data-testid=\"child-id\">%s</span></span>", js(c, "id"));
+  }
+  hf(b, "</span></div></div></div>");
 }
 
 /* GET /children/{id} */
@@ -381,7 +391,7 @@ void web_child_view(struct req *r) {
   if (req_query(r, "created")) p.notice = "The child has been recorded";
   if (req_query(r, "updated")) p.notice = "The child's details have been changed";
   if (req_query(r, "unmerged")) p.notice = "The merge has been undone: the two records are separate again";
-  identity_bar(&p.identity, c, name);
+  web_child_identity_bar(&p.identity, c);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">Child's record</span><h1 class=\"govuk-heading-l\">%s</h1>", name);
   web_child_tabs(b, js(c, "id"), "details");

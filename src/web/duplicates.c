@@ -41,12 +41,6 @@ static const char *field_label(const char *f) {
   return f ? f : "";
 }
 
-/* "Jo Smith": the child's name for headings and labels (into OUT). */
-static const char *child_name(json_t *c, char *out, size_t cap) {
-  snprintf(out, cap, "%s %s", js(c, "first_name") ? js(c, "first_name") : "", js(c, "last_name") ? js(c, "last_name") : "");
-  return out;
-}
-
 static void explanation(struct buf *b, json_t *fields) {
   hf(b, "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">"
         "Why they may be the same child</span></summary><div class=\"govuk-details__text\"><table class=\"govuk-table\">"
@@ -100,8 +94,8 @@ static void queue_page(struct req *r, struct field_errors *errs, const char *bad
     /* Rounding must never claim certainty the model does not have. */
     if (prob >= 0.9995) snprintf(pct, sizeof pct, "More than 99.9%%");
     else snprintf(pct, sizeof pct, "%.1f%%", 100.0 * prob);
-    child_name(json_object_get(pr, "a"), na, sizeof na);
-    child_name(json_object_get(pr, "b"), nb, sizeof nb);
+    web_child_name(json_object_get(pr, "a"), na, sizeof na);
+    web_child_name(json_object_get(pr, "b"), nb, sizeof nb);
     hf(b, "<div class=\"app-duplicate\" id=\"pair-%s\"><h2 class=\"govuk-heading-m\">%s and %s</h2>"
           "<p class=\"govuk-body\">%s likely to be the same child.</p><div class=\"govuk-grid-row\">",
        id, na, nb, pct);

@@ -196,6 +196,38 @@ void web_radios_yes_no(struct buf *b, const char *name, const char *legend, cons
      name, name, yes ? " checked" : "", name, name, name, no ? " checked" : "", name);
 }
 
+/*
+** GOV.UK radios NAME, one per code of CODES, in a fieldset with LEGEND and
+** an optional HINT; HINTS (same order, NULL entries or NULL for none) gives
+** each radio its own hint.  The first radio's id is NAME, so the error
+** summary can link to it; the others are NAME-2, NAME-3 ...  VALUE is
+** checked.  INLINE_ITEMS puts the radios side by side.
+*/
+void web_radios(struct buf *b, const char *name, const char *legend, const char *hint_text, const struct code *codes,
+                const char *const *hints, const char *value, struct field_errors *errs, bool inline_items) {
+  const char *why = error_of(errs, name);
+  hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"", why ? " govuk-form-group--error" : "");
+  described_by(b, name, hint_text != NULL, why != NULL);
+  hf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%s</legend>", legend);
+  hint(b, name, hint_text);
+  if (why) error_message(b, name, why);
+  hf(b, "<div class=\"govuk-radios%r\" data-module=\"govuk-radios\">", inline_items ? " govuk-radios--inline" : "");
+  for (int i = 0; codes[i].code; i++) {
+    char id[96];
+    if (i == 0) snprintf(id, sizeof id, "%s", name);
+    else snprintf(id, sizeof id, "%s-%d", name, i + 1);
+    const char *item_hint = hints ? hints[i] : NULL;
+    hf(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" type=\"radio\" "
+          "value=\"%s\"%r",
+       id, name, codes[i].code, value && !strcmp(value, codes[i].code) ? " checked" : "");
+    if (item_hint) hf(b, " aria-describedby=\"%s-item-hint\"", id);
+    hf(b, "><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label>", id, codes[i].label);
+    if (item_hint) hf(b, "<div id=\"%s-item-hint\" class=\"govuk-hint govuk-radios__hint\">%s</div>", id, item_hint);
+    hf(b, "</div>");
+  }
+  hf(b, "</div></fieldset></div>");
+}
+
 /* A form's submit button; the script stops a double click sending it twice. */
 void web_button(struct buf *b, const char *text) {
   hf(b, "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\" data-prevent-double-click=\"true\">"

@@ -102,65 +102,16 @@ static bool can(json_t *actions, const char *name) {
   return false;
 }
 
-/*
-** GOV.UK radios: a fieldset with LEGEND (and a hint), one radio per code,
-** each with an optional hint from HINTS (same order; NULL for none).  The
-** first radio's id is NAME, so the error summary can link to it; the others
-** are NAME-2, NAME-3 ...
-*/
+/* GOV.UK radios for CODES, each with its hint from HINTS (see web_radios). */
 static void radios(struct buf *b, const char *name, const char *legend, const char *hint, const struct code *codes,
                    const char *const *hints, const char *value, struct field_errors *errs) {
-  const char *why = errs ? ferr_get(errs, name) : NULL;
-  hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"", why ? " govuk-form-group--error" : "");
-  if (hint || why) {
-    hf(b, " aria-describedby=\"");
-    if (hint) hf(b, "%s-hint", name);
-    if (why) hf(b, "%r%s-error", hint ? " " : "", name);
-    hf(b, "\"");
-  }
-  hf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%s</legend>", legend);
-  if (hint) hf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
-  if (why)
-    hf(b, "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> %s</p>",
-       name, why);
-  hf(b, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
-  for (int i = 0; codes[i].code; i++) {
-    char id[96];
-    if (i == 0) snprintf(id, sizeof id, "%s", name);
-    else snprintf(id, sizeof id, "%s-%d", name, i + 1);
-    const char *item_hint = hints ? hints[i] : NULL;
-    hf(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" type=\"radio\" "
-          "value=\"%s\"%r",
-       id, name, codes[i].code, value && !strcmp(value, codes[i].code) ? " checked" : "");
-    if (item_hint) hf(b, " aria-describedby=\"%s-item-hint\"", id);
-    hf(b, "><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label>", id, codes[i].label);
-    if (item_hint) hf(b, "<div id=\"%s-item-hint\" class=\"govuk-hint govuk-radios__hint\">%s</div>", id, item_hint);
-    hf(b, "</div>");
-  }
-  hf(b, "</div></fieldset></div>");
+  web_radios(b, name, legend, hint, codes, hints, value, errs, false);
 }
 
 /* A link styled as a GOV.UK button. */
 static void button_link(struct buf *b, const char *href, const char *text, bool secondary) {
   hf(b, "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%r\" data-module=\"govuk-button\">%s</a>",
      href, secondary ? " govuk-button--secondary" : "", text);
-}
-
-/* The child's name from a child record or the details a referrer gave ("First Last"). */
-static void child_name(json_t *c, char *out, size_t cap) {
-  snprintf(out, cap, "%s %s", js(c, "first_name") ? js(c, "first_name") : "", js(c, "last_name") ? js(c, "last_name") : "");
-}
-
-/* The MOJ identity bar for child C, so nobody mistakes one child's referral for another's. */
-static void identity_bar(struct buf *b, json_t *c) {
-  char name[256], born[48];
-  child_name(c, name, sizeof name);
-  const char *dob = js(c, "date_of_birth");
-  hf(b, "<div class=\"moj-identity-bar\" data-testid=\"identity-bar\"><div class=\"moj-identity-bar__container\"><div "
-        "class=\"moj-identity-bar__details\"><span class=\"moj-identity-bar__title\"><strong>%s</strong>"
-        " <span class=\"app-identity__item\">%r%s</span>"
-        " <span class=\"app-identity__item\">Safehub ID %s</span></span></div></div></div>",
-     name, dob ? "Born " : "Date of birth not known", dob ? web_date_long(dob, born, sizeof born) : "", js(c, "id"));
 }
 
 /* ---- the list: the MASH queue, or the referrals a person raised ---- */
@@ -463,14 +414,14 @@ static void new_form_page(struct req *r, json_t *child, struct field_errors *err
   if (child) {
     snprintf(back, sizeof back, "/children/%s/referrals", js(child, "id"));
     p.back = back;
-    identity_bar(&p.identity, child);
+    web_child_identity_bar(&p.identity, child);
   }
   int days = r->app->cfg->decision_working_days;
   struct buf *b = &p.body;
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
   if (child) {
     char name[256];
-    child_name(child, name, sizeof name);
+    web_child_name(child, name, sizeof name);
     hf(b, "<span class=\"govuk-caption-l\">About %s</span>", name);
   }
   hf(b, "<h1 class=\"govuk-heading-l\">Make a referral</h1><p class=\"govuk-body\">Tell the multi-agency safeguarding "
@@ -938,7 +889,7 @@ static void view_page(struct req *r, const char *id, struct field_errors *errs, 
   p.error_links = VIEW_LINKS;
   p.back = "/referrals";
   json_t *child = json_object_get(ref, "child");
-  if (json_is_object(child)) identity_bar(&p.identity, child);
+  if (json_is_object(child)) web_child_identity_bar(&p.identity, child);
   const char *done = req_query(r, "done");
   static const struct code NOTICES[] = {
       {"rated", "The rating has been saved"},       {"decided", "The decision has been recorded"},
@@ -989,7 +940,7 @@ static void view_page(struct req *r, const char *id, struct field_errors *errs, 
   json_t *given = json_object_get(ref, "child_details");
   if (json_is_object(child)) {
     char name[256];
-    child_name(child, name, sizeof name);
+    web_child_name(child, name, sizeof name);
     hf(b, "<p class=\"govuk-body\">Confirmed as <a class=\"govuk-link\" href=\"/children/%u\">%s</a>.</p>", js(child, "id"),
        name);
   } else {
@@ -999,7 +950,7 @@ static void view_page(struct req *r, const char *id, struct field_errors *errs, 
   }
   if (json_is_object(given)) {
     char name[256], born[48];
-    child_name(given, name, sizeof name);
+    web_child_name(given, name, sizeof name);
     const char *dob = js(given, "date_of_birth");
     hf(b, "<dl class=\"govuk-summary-list\" data-testid=\"child-details\">");
     web_summary_row(b, "Name given", name);
@@ -1237,10 +1188,10 @@ void web_child_referrals(struct req *r) {
     return;
   }
   char name[256];
-  child_name(child, name, sizeof name);
+  web_child_name(child, name, sizeof name);
   struct page p;
   page_init(&p, "Referrals", "children");
-  identity_bar(&p.identity, child);
+  web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Referrals</h1>", name);
   web_child_tabs(b, id, "referrals");

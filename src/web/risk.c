@@ -68,15 +68,6 @@ static void level_tag(struct buf *b, const struct risk_tool *t, const char *code
   web_tag(b, label ? label : code, level_colour(t, code));
 }
 
-/* The MOJ identity bar naming the child the page is about. */
-static void identity(struct page *p, json_t *child, const char *name) {
-  hf(&p->identity, "<div class=\"moj-identity-bar\" data-testid=\"identity-bar\"><div class=\"moj-identity-bar__container\">"
-                   "<div class=\"moj-identity-bar__details\"><span class=\"moj-identity-bar__title\"><strong "
-                   "data-testid=\"child-name\">%s</strong> &middot; Safehub ID <span data-testid=\"child-id\">%s</span>"
-                   "</span></div></div></div>",
-     name, js(child, "id"));
-}
-
 /* ---- the history chart and its table ---- */
 
 #define CHART_W 640
@@ -793,7 +784,7 @@ static void risk_page(struct req *r, const char *child_id, struct field_errors *
   struct form_links links;
   form_links_make(&links, t);
   p.error_links = links.links;
-  identity(&p, child, name);
+  web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Risk of sexual exploitation</h1>", name);
   web_child_tabs(b, child_id, "risk");
@@ -1008,7 +999,7 @@ static void assessment_page(struct req *r, struct field_errors *errs, int status
   p.notice = notice;
   p.errors = errs;
   p.error_links = COUNTERSIGN_LINKS;
-  identity(&p, child, name);
+  web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Risk assessment of %s</h1>", name,
      day_of(js(a, "assessed_at"), day, sizeof day));

@@ -66,6 +66,8 @@ void web_select(struct buf *b, const char *name, const char *label, const struct
                 const char *hint, struct field_errors *errs, const char *blank);
 void web_date_input(struct req *r, struct buf *b, const char *name, const char *legend, const char *value, const char *hint,
                     struct field_errors *errs);
+void web_radios(struct buf *b, const char *name, const char *legend, const char *hint, const struct code *codes,
+                const char *const *hints, const char *value, struct field_errors *errs, bool inline_items);
 void web_radios_yes_no(struct buf *b, const char *name, const char *legend, const char *hint, const char *value,
                        struct field_errors *errs);
 void web_button(struct buf *b, const char *text);
@@ -100,6 +102,9 @@ void web_admin_agency_new(struct req *r);
 void web_account_password_form(struct req *r);
 void web_account_password(struct req *r);
 
+/* the child's name and identity bar on every page about a child (children.c) */
+const char *web_child_name(json_t *c, char *out, size_t cap);
+void web_child_identity_bar(struct buf *b, json_t *c);
 /* identity resolution (duplicates.c) */
 void web_duplicates(struct req *r);
 void web_duplicate_decide(struct req *r);
