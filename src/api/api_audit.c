@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "http/app.h"
 #include "store/store.h"
 #include "util/codec.h"
+#include "util/log.h"
 
 #define AUDIT_PAGE 500
 
@@ -30,6 +32,8 @@ void api_audit_list(struct req *r) {
   }
   ferr_free(&errs);
   json_t *entries = NULL;
+  /* Accesses already answered may still be in the spool: the trail must show them. */
+  if (!audit_writer_flush(r->app->audit)) log_warn("audit: the trail may lack entries still spooled");
   if (store_audit_for_subject(req_db(r), subject, limit, &entries) != DB_OK) {
     resp_db_error(r);
     return;

@@ -16,9 +16,16 @@
 **   audit_append_tx()  inside the caller's own write transaction, so a change
 **                      and its audit entry commit together or not at all;
 **   audit_submit()     for reads and refusals: queued to the writer thread,
-**                      which commits entries from many requests in one
-**                      transaction and then calls each request back, so that
-**                      a read is durably audited before its response leaves.
+**                      which makes entries from many requests durable at
+**                      once and then calls each request back, so that a read
+**                      is durably audited before its response leaves.
+**
+** The writer makes entries durable in one of two ways.  Without a spool it
+** commits each batch to the table.  With a spool (audit_spool.c, the default
+** on SQLite) it appends each batch to the spool file with one fdatasync, and
+** a second thread, the mover, chains spooled entries into the table in large
+** transactions a moment later.  audit_writer_flush() waits until everything
+** spooled so far is in the table, for whoever is about to read it.
 */
 #ifndef SAFEHUB_AUDIT_AUDIT_H
 #define SAFEHUB_AUDIT_AUDIT_H
@@ -50,13 +57,48 @@ int audit_append_tx(struct db *db, struct audit_row **rows, int n);
 struct audit_writer;
 typedef void (*audit_done_fn)(void *arg, bool ok);
 struct audit_key;
-int audit_writer_start(const char *dsn, int batch_max, int batch_wait_us, int checkpoint_interval, struct audit_key *key,
-                       const char *checkpoint_file, struct audit_writer **out, char *err, size_t errlen);
+struct audit_writer_options {
+  int batch_max;            /* entries made durable at once, at most */
+  int batch_wait_us;        /* longest a batch is held open for more entries */
+  int checkpoint_interval;  /* seconds between signed checkpoints */
+  struct audit_key *key;    /* signs checkpoints (may be NULL) */
+  const char *checkpoint_file;
+  const char *spool;        /* the spool file; NULL or "" to commit every batch to the table */
+  int move_interval_ms;     /* spooled entries reach the table within about this */
+};
+struct audit_writer_stats {
+  uint64_t queued;          /* entries waiting to be made durable */
+  uint64_t batches, entries; /* made durable */
+  uint64_t failures;        /* batches that could not be made durable */
+  uint64_t unmoved;         /* spooled, not yet in the table */
+  uint64_t moves, moved;    /* transactions moving spooled entries, and their entries */
+  uint64_t move_failures;
+};
+int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, struct audit_writer **out, char *err,
+                       size_t errlen);
 void audit_writer_stop(struct audit_writer *w);
 void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg);
 bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n);
-void audit_writer_stats(struct audit_writer *w, uint64_t *queued, uint64_t *batches, uint64_t *entries,
-                        uint64_t *failures);
+bool audit_writer_flush(struct audit_writer *w);
+void audit_writer_stats(struct audit_writer *w, struct audit_writer_stats *st);
+
+/* The spool file (audit_spool.c). */
+#define AUDIT_SPOOL_CHECK 16
+#define AUDIT_SPOOL_MAX_RECORD (1024 * 1024) /* an entry holds ids, names and field names, never a record */
+struct buf;
+struct audit_spool;
+void audit_spool_encode(struct buf *out, uint8_t check[AUDIT_SPOOL_CHECK], int64_t no, struct audit_row *r);
+size_t audit_spool_decode(const uint8_t *buf, size_t len, struct audit_row ***rows, int64_t **nos, int *n,
+                          uint8_t check[AUDIT_SPOOL_CHECK]);
+struct audit_spool *audit_spool_open(const char *path, struct audit_row ***rows, int64_t **nos, int *n, char *err,
+                                     size_t errlen);
+void audit_spool_close(struct audit_spool *sp);
+int64_t audit_spool_last(const struct audit_spool *sp);
+void audit_spool_continue_after(struct audit_spool *sp, int64_t moved);
+size_t audit_spool_size(const struct audit_spool *sp);
+int64_t audit_spool_append(struct audit_spool *sp, struct audit_row **rows, int n);
+int audit_spool_reset(struct audit_spool *sp);
+char *audit_spool_name(const char *path);
 
 /* Checkpoint keys (audit_key.c). */
 struct audit_key {

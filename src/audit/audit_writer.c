@@ -2,16 +2,23 @@
 ** The batching audit writer (see audit.h).
 **
 ** Requests hand their entries to audit_submit() and wait (the server suspends
-** the connection) until this thread has committed them.  The thread takes
-** everything queued, up to batch_max entries, appends it to the chain in one
-** write transaction on its own connection, and only after COMMIT returns
-** calls each submitter back.  One fsync then covers a whole batch, which is
-** what lets auditing every read cost little throughput.
+** the connection) until this thread has made them durable.  The thread takes
+** everything queued, up to batch_max entries, and either
+**   - appends it to the spool file with one fdatasync (audit_spool.c) and
+**     passes the entries on to the mover thread, which chains them into the
+**     table in one transaction per move_interval_ms or so; or, with no spool,
+**   - appends it to the chain in one write transaction on its own connection;
+** and only then calls each submitter back.  Either way one fsync covers a
+** whole batch, which is what lets auditing every read cost little.
 **
-** Locking: `mu` guards the queue, counters and `stopping`; `cv` wakes the
-** thread when work arrives or it must stop; `done_cv` wakes synchronous
-** submitters.  Callbacks run on this thread with no lock held.
+** Locking: `mu` guards the queue, the moved-on list, the counters and the
+** stopping flags; `cv` wakes the writer when work arrives or it must stop,
+** `move_cv` wakes the mover, `moved_cv` wakes flushers.  Only the writer
+** appends to the spool and only the mover empties it, each holding
+** `spool_mu`.  With a spool the database connection is the mover's alone.
+** Callbacks run on the writer thread with no lock held.
 */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +30,13 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+
+/* Entries moved into the table per transaction, at most. */
+#define MOVE_MAX 8000
+/* Spooled entries waiting for the table beyond which the writer holds new batches back. */
+#define UNMOVED_LIMIT 200000
+/* The longest audit_writer_flush waits for the mover. */
+#define FLUSH_WAIT_MS 10000
 
 struct submission {
   struct audit_row **rows;
@@ -48,32 +62,49 @@ struct audit_writer {
   char *checkpoint_file;
   int64_t last_checkpoint;
   uint64_t batches, entries, failures;
+  /* The spool and its mover (spool != NULL). */
+  struct audit_spool *spool;
+  pthread_mutex_t spool_mu;
+  char *spool_name;
+  pthread_t mover;
+  pthread_cond_t move_cv, moved_cv;
+  struct audit_row **unmoved; /* spooled entries in spool order, numbered unmoved_first.. */
+  int nunmoved, capunmoved;
+  int64_t unmoved_first;
+  int64_t oldest_ms;          /* when the oldest unmoved entry was spooled */
+  int64_t moved_through;      /* the last spool number in the table */
+  int64_t flush_to;           /* a flusher wants the table to reach this */
+  bool writer_done;
+  int move_interval_ms;
+  uint64_t moves, moved, move_failures;
 };
 
-/* Writes the batch; retries a busy database a few times before giving up. */
-static bool write_batch(struct audit_writer *w, struct submission *batch) {
-  int total = 0;
-  for (struct submission *s = batch; s; s = s->next) total += s->n;
-  struct audit_row **rows = xmalloc((size_t)total * sizeof *rows);
+/* Gathers a batch's rows into one array (the submissions keep their own). */
+static struct audit_row **gather(struct submission *batch, int *total) {
+  int n = 0;
+  for (struct submission *s = batch; s; s = s->next) n += s->n;
+  struct audit_row **rows = xmalloc((size_t)n * sizeof *rows);
   int k = 0;
   for (struct submission *s = batch; s; s = s->next) {
     for (int i = 0; i < s->n; i++) rows[k++] = s->rows[i];
   }
-  bool ok = false;
-  for (int attempt = 0; attempt < 5 && !ok; attempt++) {
+  *total = n;
+  return rows;
+}
+
+/* Chains ROWS into the table in one transaction (recording spool progress THROUGH when spooled); retries a busy database. */
+static bool commit_rows(struct audit_writer *w, struct audit_row **rows, int n, int64_t through) {
+  for (int attempt = 0; attempt < 5; attempt++) {
     int rc = db_begin(w->db);
-    if (rc == DB_OK) rc = audit_append_tx(w->db, rows, total);
+    if (rc == DB_OK) rc = audit_append_tx(w->db, rows, n);
+    if (rc == DB_OK && w->spool) rc = store_audit_spool_set(w->db, w->spool_name, through);
     if (rc == DB_OK) rc = db_commit(w->db);
-    if (rc == DB_OK) {
-      ok = true;
-    } else {
-      log_error("audit: batch of %d entries not written: %s", total, db_error(w->db));
-      db_rollback(w->db);
-      usleep(20000u << attempt);
-    }
+    if (rc == DB_OK) return true;
+    log_error("audit: %d entries not written to the log: %s", n, db_error(w->db));
+    db_rollback(w->db);
+    usleep(20000u << attempt);
   }
-  free(rows);
-  return ok;
+  return false;
 }
 
 static void maybe_checkpoint(struct audit_writer *w, bool force) {
@@ -88,6 +119,48 @@ static void maybe_checkpoint(struct audit_writer *w, bool force) {
   w->last_checkpoint = now;
 }
 
+/*
+** Makes BATCH durable: spooled (and handed to the mover) or committed.  With
+** a spool, waits first while the mover is too far behind.
+*/
+static bool write_batch(struct audit_writer *w, struct submission *batch, int rows_n) {
+  int total;
+  struct audit_row **rows = gather(batch, &total);
+  assert(total == rows_n);
+  bool ok;
+  if (!w->spool) {
+    ok = commit_rows(w, rows, total, 0);
+    free(rows);
+    return ok;
+  }
+  pthread_mutex_lock(&w->mu);
+  while (w->nunmoved >= UNMOVED_LIMIT && !w->stopping) pthread_cond_wait(&w->moved_cv, &w->mu);
+  pthread_mutex_unlock(&w->mu);
+  pthread_mutex_lock(&w->spool_mu);
+  int64_t last = audit_spool_append(w->spool, rows, total);
+  pthread_mutex_unlock(&w->spool_mu);
+  ok = last > 0;
+  if (ok) {
+    /* The rows now belong to the mover's list; the submissions must not free them. */
+    pthread_mutex_lock(&w->mu);
+    if (w->nunmoved + total > w->capunmoved) {
+      w->capunmoved = (w->nunmoved + total) * 2;
+      w->unmoved = xrealloc(w->unmoved, (size_t)w->capunmoved * sizeof *w->unmoved);
+    }
+    if (w->nunmoved == 0) {
+      w->unmoved_first = last - total + 1;
+      w->oldest_ms = time_mono_ms();
+    }
+    memcpy(w->unmoved + w->nunmoved, rows, (size_t)total * sizeof *rows);
+    w->nunmoved += total;
+    pthread_cond_signal(&w->move_cv);
+    pthread_mutex_unlock(&w->mu);
+    for (struct submission *s = batch; s; s = s->next) s->n = 0;
+  }
+  free(rows);
+  return ok;
+}
+
 static void *run(void *arg) {
   struct audit_writer *w = arg;
   pthread_mutex_lock(&w->mu);
@@ -97,7 +170,7 @@ static void *run(void *arg) {
       clock_gettime(CLOCK_MONOTONIC, &ts);
       ts.tv_sec += w->checkpoint_interval;
       int rc = pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-      if (rc == ETIMEDOUT) {
+      if (rc == ETIMEDOUT && !w->spool) {
         pthread_mutex_unlock(&w->mu);
         maybe_checkpoint(w, false);
         pthread_mutex_lock(&w->mu);
@@ -133,7 +206,7 @@ static void *run(void *arg) {
     w->last_batch_rows = rows;
     pthread_mutex_unlock(&w->mu);
 
-    bool ok = write_batch(w, batch);
+    bool ok = write_batch(w, batch, rows);
     pthread_mutex_lock(&w->mu);
     if (ok) {
       w->batches++;
@@ -149,6 +222,86 @@ static void *run(void *arg) {
       if (s->done) s->done(s->arg, ok);
       free(s);
     }
+    if (!w->spool) maybe_checkpoint(w, false);
+    pthread_mutex_lock(&w->mu);
+  }
+  w->writer_done = true;
+  pthread_cond_signal(&w->move_cv);
+  pthread_mutex_unlock(&w->mu);
+  if (!w->spool) maybe_checkpoint(w, true);
+  return NULL;
+}
+
+/* True when the mover should move now: enough waiting, the oldest old enough, a flusher, or stopping. */
+static bool move_due(struct audit_writer *w, int64_t now_ms) {
+  if (w->nunmoved == 0) return false;
+  return w->nunmoved >= MOVE_MAX || now_ms - w->oldest_ms >= w->move_interval_ms ||
+         w->flush_to > w->moved_through || w->writer_done;
+}
+
+/*
+** The mover: chains spooled entries into the table, oldest first, and
+** empties the spool when all of it is there.  On a database failure the
+** entries stay in the spool and in memory and are tried again.
+*/
+static void *move_run(void *arg) {
+  struct audit_writer *w = arg;
+  pthread_mutex_lock(&w->mu);
+  for (;;) {
+    int64_t now = time_mono_ms();
+    if (!move_due(w, now)) {
+      if (w->writer_done && w->nunmoved == 0) break;
+      struct timespec ts;
+      clock_gettime(CLOCK_MONOTONIC, &ts);
+      int64_t wait_ms = w->nunmoved > 0 ? w->move_interval_ms - (now - w->oldest_ms) : 1000;
+      if (wait_ms < 1) wait_ms = 1;
+      ts.tv_sec += wait_ms / 1000;
+      ts.tv_nsec += (wait_ms % 1000) * 1000000L;
+      ts.tv_sec += ts.tv_nsec / 1000000000L;
+      ts.tv_nsec %= 1000000000L;
+      int rc = pthread_cond_timedwait(&w->move_cv, &w->mu, &ts);
+      if (rc == ETIMEDOUT && w->nunmoved == 0) {
+        pthread_mutex_unlock(&w->mu);
+        maybe_checkpoint(w, false);
+        pthread_mutex_lock(&w->mu);
+      }
+      continue;
+    }
+    int n = w->nunmoved < MOVE_MAX ? w->nunmoved : MOVE_MAX;
+    struct audit_row **rows = xmalloc((size_t)n * sizeof *rows);
+    memcpy(rows, w->unmoved, (size_t)n * sizeof *rows);
+    int64_t through = w->unmoved_first + n - 1;
+    pthread_mutex_unlock(&w->mu);
+
+    bool ok = commit_rows(w, rows, n, through);
+
+    pthread_mutex_lock(&w->mu);
+    if (!ok) {
+      w->move_failures++;
+      pthread_mutex_unlock(&w->mu);
+      free(rows);
+      sleep(1);
+      pthread_mutex_lock(&w->mu);
+      continue;
+    }
+    memmove(w->unmoved, w->unmoved + n, (size_t)(w->nunmoved - n) * sizeof *w->unmoved);
+    w->nunmoved -= n;
+    w->unmoved_first += n;
+    w->oldest_ms = time_mono_ms();
+    w->moved_through = through;
+    w->moves++;
+    w->moved += (uint64_t)n;
+    bool all_in = w->nunmoved == 0;
+    pthread_cond_broadcast(&w->moved_cv);
+    pthread_mutex_unlock(&w->mu);
+    audit_rows_free(rows, n);
+    free(rows);
+    if (all_in) {
+      /* Everything spooled is in the table, unless the writer appended meanwhile. */
+      pthread_mutex_lock(&w->spool_mu);
+      if (audit_spool_last(w->spool) == through) audit_spool_reset(w->spool);
+      pthread_mutex_unlock(&w->spool_mu);
+    }
     maybe_checkpoint(w, false);
     pthread_mutex_lock(&w->mu);
   }
@@ -158,61 +311,136 @@ static void *run(void *arg) {
 }
 
 /*
-** Starts the writer on its own connection to DSN.  BATCH_WAIT_US is the
-** longest it holds a batch open for more entries.  KEY (may be NULL) signs a
-** checkpoint every CHECKPOINT_INTERVAL seconds when there is something new,
-** and once more at stop.  Returns 0 or -1 with ERR.
+** Opens the spool at PATH and takes back what an earlier run left in it:
+** entries past the table's mark for this spool go on the moved-on list.
 */
-int audit_writer_start(const char *dsn, int batch_max, int batch_wait_us, int checkpoint_interval, struct audit_key *key,
-                       const char *checkpoint_file, struct audit_writer **out, char *err, size_t errlen) {
-  struct audit_writer *w = xcalloc(1, sizeof *w);
-  if (db_open(dsn, false, &w->db, err, errlen) != 0) {
-    free(w);
+static int open_spool(struct audit_writer *w, const char *path, char *err, size_t errlen) {
+  struct audit_row **rows;
+  int64_t *nos;
+  int n;
+  w->spool = audit_spool_open(path, &rows, &nos, &n, err, errlen);
+  if (!w->spool) return -1;
+  w->spool_name = audit_spool_name(path);
+  int64_t moved;
+  if (store_audit_spool_get(w->db, w->spool_name, &moved) != DB_OK) {
+    snprintf(err, errlen, "audit spool: %s", db_error(w->db));
+    audit_rows_free(rows, n);
+    free(rows);
+    free(nos);
     return -1;
   }
+  audit_spool_continue_after(w->spool, moved);
+  w->moved_through = moved;
+  int keep = 0;
+  for (int i = 0; i < n; i++) {
+    if (nos[i] <= moved) {
+      audit_rows_free(&rows[i], 1);
+      continue;
+    }
+    if (keep == 0) w->unmoved_first = nos[i];
+    rows[keep++] = rows[i];
+  }
+  if (keep > 0) {
+    /* Numbers run on without gaps from the first kept one, as the spool wrote them. */
+    log_info("audit: %d spooled entries from the last run are being moved into the log", keep);
+    w->unmoved = rows;
+    w->nunmoved = w->capunmoved = keep;
+    w->oldest_ms = time_mono_ms() - w->move_interval_ms; /* due at once */
+    w->flush_to = w->unmoved_first + keep - 1;
+  } else {
+    free(rows);
+    if (audit_spool_size(w->spool) > 0) audit_spool_reset(w->spool);
+  }
+  free(nos);
+  return 0;
+}
+
+static void writer_free(struct audit_writer *w) {
+  audit_rows_free(w->unmoved, w->nunmoved);
+  free(w->unmoved);
+  audit_spool_close(w->spool);
+  free(w->spool_name);
+  db_close(w->db);
+  pthread_mutex_destroy(&w->mu);
+  pthread_mutex_destroy(&w->spool_mu);
+  pthread_cond_destroy(&w->cv);
+  pthread_cond_destroy(&w->move_cv);
+  pthread_cond_destroy(&w->moved_cv);
+  free(w->checkpoint_file);
+  free(w);
+}
+
+/*
+** Starts the writer on its own connection to DSN with OPT (see audit.h).
+** The key (may be NULL) signs a checkpoint every checkpoint_interval seconds
+** when there is something new, and once more at stop.  Returns 0 or -1 with
+** ERR.
+*/
+int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, struct audit_writer **out, char *err,
+                       size_t errlen) {
+  struct audit_writer *w = xcalloc(1, sizeof *w);
   pthread_mutex_init(&w->mu, NULL);
+  pthread_mutex_init(&w->spool_mu, NULL);
   /* Deadlines on the monotonic clock: a change of wall-clock time must not stall or rush the writer. */
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&w->cv, &ca);
+  pthread_cond_init(&w->move_cv, &ca);
+  pthread_cond_init(&w->moved_cv, &ca);
   pthread_condattr_destroy(&ca);
-  db_server_mode(w->db);
-  w->batch_max = batch_max;
-  w->batch_wait_us = batch_wait_us;
-  w->checkpoint_interval = checkpoint_interval;
-  w->key = key;
-  w->checkpoint_file = xstrdup(checkpoint_file);
+  w->batch_max = opt->batch_max;
+  w->batch_wait_us = opt->batch_wait_us;
+  w->checkpoint_interval = opt->checkpoint_interval;
+  w->move_interval_ms = opt->move_interval_ms > 0 ? opt->move_interval_ms : 1000;
+  w->key = opt->key;
+  w->checkpoint_file = xstrdup(opt->checkpoint_file);
   w->last_checkpoint = time_now();
+  if (db_open(dsn, false, &w->db, err, errlen) != 0) {
+    w->db = NULL;
+    writer_free(w);
+    return -1;
+  }
+  db_server_mode(w->db);
+  if (opt->spool && *opt->spool && open_spool(w, opt->spool, err, errlen) != 0) {
+    writer_free(w);
+    return -1;
+  }
   if (pthread_create(&w->thread, NULL, run, w) != 0) {
     snprintf(err, errlen, "audit writer: cannot start thread");
-    db_close(w->db);
-    free(w->checkpoint_file);
-    free(w);
+    writer_free(w);
+    return -1;
+  }
+  if (w->spool && pthread_create(&w->mover, NULL, move_run, w) != 0) {
+    snprintf(err, errlen, "audit writer: cannot start the mover thread");
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    writer_free(w);
     return -1;
   }
   *out = w;
   return 0;
 }
 
-/* Writes everything still queued, makes a final checkpoint and stops. */
+/* Makes everything queued durable, moves everything spooled into the table, makes a final checkpoint and stops. */
 void audit_writer_stop(struct audit_writer *w) {
   if (!w) return;
   pthread_mutex_lock(&w->mu);
   w->stopping = true;
   pthread_cond_signal(&w->cv);
+  pthread_cond_broadcast(&w->moved_cv);
   pthread_mutex_unlock(&w->mu);
   pthread_join(w->thread, NULL);
-  db_close(w->db);
-  pthread_mutex_destroy(&w->mu);
-  pthread_cond_destroy(&w->cv);
-  free(w->checkpoint_file);
-  free(w);
+  if (w->spool) pthread_join(w->mover, NULL);
+  writer_free(w);
 }
 
 /*
 ** Queues N entries; takes ownership of ROWS (the array and each row).  DONE
-** is called on the writer thread once they are committed (ok) or given up on
+** is called on the writer thread once they are durable (ok) or given up on
 ** (not ok).  N may be 0, in which case DONE is called at once.
 */
 void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg) {
@@ -250,7 +478,7 @@ static void wake(void *arg, bool ok) {
   pthread_mutex_unlock(&wt->mu);
 }
 
-/* audit_submit, then waits for the commit; true when written. */
+/* audit_submit, then waits until they are durable; true when they are. */
 bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n) {
   struct waiter wt = {.finished = false, .ok = false};
   pthread_mutex_init(&wt.mu, NULL);
@@ -264,12 +492,40 @@ bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n) {
   return wt.ok;
 }
 
-void audit_writer_stats(struct audit_writer *w, uint64_t *queued, uint64_t *batches, uint64_t *entries,
-                        uint64_t *failures) {
+/*
+** Waits until every entry spooled before the call is in the table, so that a
+** reader of the table sees every access already answered.  At once without a
+** spool.  False when the mover could not get there in FLUSH_WAIT_MS.
+*/
+bool audit_writer_flush(struct audit_writer *w) {
+  if (!w || !w->spool) return true;
   pthread_mutex_lock(&w->mu);
-  *queued = w->queued_rows;
-  *batches = w->batches;
-  *entries = w->entries;
-  *failures = w->failures;
+  int64_t target = w->unmoved_first + w->nunmoved - 1;
+  if (w->nunmoved > 0 && target > w->flush_to) w->flush_to = target;
+  pthread_cond_signal(&w->move_cv);
+  struct timespec dl;
+  clock_gettime(CLOCK_MONOTONIC, &dl);
+  dl.tv_sec += FLUSH_WAIT_MS / 1000;
+  bool ok = true;
+  while (w->nunmoved > 0 && w->moved_through < target) {
+    if (pthread_cond_timedwait(&w->moved_cv, &w->mu, &dl) == ETIMEDOUT) {
+      ok = false;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&w->mu);
+  return ok;
+}
+
+void audit_writer_stats(struct audit_writer *w, struct audit_writer_stats *st) {
+  pthread_mutex_lock(&w->mu);
+  st->queued = w->queued_rows;
+  st->batches = w->batches;
+  st->entries = w->entries;
+  st->failures = w->failures;
+  st->unmoved = (uint64_t)w->nunmoved;
+  st->moves = w->moves;
+  st->moved = w->moved;
+  st->move_failures = w->move_failures;
   pthread_mutex_unlock(&w->mu);
 }

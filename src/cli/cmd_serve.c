@@ -19,7 +19,9 @@
 #include "service/casework.h"
 #include "service/matching.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 static int serve_opt(struct cli *c, int opt, const char *val, void *arg) {
   (void)arg;
@@ -29,6 +31,22 @@ static int serve_opt(struct cli *c, int opt, const char *val, void *arg) {
     return EXIT_OK;
   }
   return EXIT_USAGE;
+}
+
+/*
+** The audit spool file the settings ask for (caller frees), or NULL for none:
+** "auto" is the database's path with "-audit-spool" added on SQLite, where the
+** spool shares the database's disk, and none on PostgreSQL, whose server
+** should hold every entry (set a path to spool there too).
+*/
+static char *audit_spool_path(const struct config *cfg) {
+  const char *s = cfg->audit_spool;
+  if (!*s || strcmp(s, "off") == 0) return NULL;
+  if (strcmp(s, "auto") != 0) return xstrdup(s);
+  if (db_dsn_is_postgres(cfg->db)) return NULL;
+  struct buf b = BUF_INIT;
+  buf_printf(&b, "%s-audit-spool", cfg->db);
+  return buf_steal(&b);
 }
 
 int cmd_serve(int argc, char **argv) {
@@ -94,8 +112,19 @@ int cmd_serve(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
-  if (audit_writer_start(cfg->db, cfg->audit_batch_max, cfg->audit_batch_wait_us, cfg->audit_checkpoint_interval, &app->audit_key,
-                         cfg->audit_checkpoint_file, &app->audit, err, sizeof err) != 0) {
+  char *spool = audit_spool_path(cfg);
+  struct audit_writer_options ao = {
+      .batch_max = cfg->audit_batch_max,
+      .batch_wait_us = cfg->audit_batch_wait_us,
+      .checkpoint_interval = cfg->audit_checkpoint_interval,
+      .key = &app->audit_key,
+      .checkpoint_file = cfg->audit_checkpoint_file,
+      .spool = spool,
+      .move_interval_ms = cfg->audit_move_interval_ms,
+  };
+  int started = audit_writer_start(cfg->db, &ao, &app->audit, err, sizeof err);
+  free(spool);
+  if (started != 0) {
     cli_error("serve", "audit writer: %s", err);
     db_pool_free(app->pool);
     cli_close(&c);

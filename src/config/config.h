@@ -37,6 +37,8 @@ struct config {
   int audit_checkpoint_interval;
   int audit_batch_max;
   int audit_batch_wait_us;     /* longest a batch is held open for more entries */
+  char *audit_spool;           /* "auto", "off" or the spool file (audit_spool.c) */
+  int audit_move_interval_ms;  /* spooled entries reach the table within about this */
   char *access_log;           /* "-" for stderr, a path, or "off" */
   char *assets_dir;
   char *risk_tool_file;       /* empty: the shipped definition */

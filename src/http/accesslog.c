@@ -1,12 +1,19 @@
 /*
 ** The access log (see accesslog.h).  Each line is formatted on the stack and
-** written with a single write() to a descriptor opened O_APPEND, which keeps
-** lines whole across threads without a lock or a flush per request.  Every
-** field is Safehub's own (route patterns, request ids, numbers), so nothing
-** needs JSON escaping beyond what the method check below guarantees.
+** added to a buffer that is written with one write() to a descriptor opened
+** O_APPEND when it is nearly full, at least once a second (accesslog_flush,
+** from the server's timer) and at close: a system call per request would cost
+** more than the rest of the line.  Lines stay whole because only whole lines
+** enter the buffer.  Every field is Safehub's own (route patterns, request
+** ids, numbers), so nothing needs JSON escaping beyond what the method check
+** below guarantees.
+**
+** Locking: `mu` guards the buffer and is held across the write() that empties
+** it, so lines leave in the order they were added.
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +22,35 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
+#define BUFFERED (64 * 1024)
+
 struct accesslog {
   int fd;
   bool own;
+  pthread_mutex_t mu;
+  size_t used;
+  char buf[BUFFERED];
 };
+
+/* Writes out the buffer; called with mu held.  A failed write drops the lines (the log is operational). */
+static void drain(struct accesslog *l) {
+  size_t off = 0;
+  while (off < l->used) {
+    ssize_t w = write(l->fd, l->buf + off, l->used - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+  l->used = 0;
+}
+
+/* Writes out the lines buffered so far. */
+void accesslog_flush(struct accesslog *l) {
+  if (!l) return;
+  pthread_mutex_lock(&l->mu);
+  drain(l);
+  pthread_mutex_unlock(&l->mu);
+}
 
 /* Opens WHERE: "-" for stderr, "off" or empty for none (returns NULL, no error), or a file to append to. */
 struct accesslog *accesslog_open(const char *where, char *err, size_t errlen) {
@@ -35,11 +67,14 @@ struct accesslog *accesslog_open(const char *where, char *err, size_t errlen) {
     }
     l->own = true;
   }
+  pthread_mutex_init(&l->mu, NULL);
   return l;
 }
 
 void accesslog_close(struct accesslog *l) {
   if (!l) return;
+  accesslog_flush(l);
+  pthread_mutex_destroy(&l->mu);
   if (l->own) close(l->fd);
   free(l);
 }
@@ -63,6 +98,9 @@ void accesslog_write(struct accesslog *l, const char *request_id, const char *me
                    "\"ms\":%.3f,\"bytes\":%zu}\n",
                    at, request_id, plain(method) ? method : "OTHER", route, status, (double)micros / 1000.0, bytes);
   if (n <= 0 || (size_t)n >= sizeof line) return;
-  ssize_t w = write(l->fd, line, (size_t)n);
-  (void)w;
+  pthread_mutex_lock(&l->mu);
+  if (l->used + (size_t)n > sizeof l->buf) drain(l);
+  memcpy(l->buf + l->used, line, (size_t)n);
+  l->used += (size_t)n;
+  pthread_mutex_unlock(&l->mu);
 }

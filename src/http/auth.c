@@ -120,6 +120,16 @@ static int from_token(struct req *r, const char *token, int64_t epoch) {
   return AUTH_OK;
 }
 
+/* The authentication epoch, from the cache while it may be trusted (credcache.h). */
+static int current_epoch(struct req *r, int64_t *epoch) {
+  uint64_t commits = db_commits(); /* before the read: a commit racing it forces the next one */
+  int64_t now_ms = time_mono_ms();
+  if (credcache_epoch(r->app->creds, commits, now_ms, epoch)) return DB_OK;
+  if (!req_db(r) || store_auth_epoch(req_db(r), epoch) != DB_OK) return DB_ERROR;
+  credcache_epoch_put(r->app->creds, *epoch, commits, now_ms);
+  return DB_OK;
+}
+
 /*
 ** Works out who is calling from the Authorization header (bearer token) or
 ** the session cookie.  Returns AUTH_OK with r->who filled, AUTH_NONE_GIVEN when no
@@ -133,14 +143,14 @@ int auth_authenticate(struct req *r) {
     if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz + 7) < 20 || strlen(authz + 7) > 200)
       return AUTH_BAD;
     int64_t epoch;
-    if (!req_db(r) || store_auth_epoch(req_db(r), &epoch) != DB_OK) return AUTH_ERROR;
+    if (current_epoch(r, &epoch) != DB_OK) return AUTH_ERROR;
     return from_token(r, authz + 7, epoch);
   }
   const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, auth_cookie_name(r->app));
   if (!cookie || !*cookie) return AUTH_NONE_GIVEN;
   if (strlen(cookie) > 100) return AUTH_BAD;
   int64_t epoch;
-  if (!req_db(r) || store_auth_epoch(req_db(r), &epoch) != DB_OK) return AUTH_ERROR;
+  if (current_epoch(r, &epoch) != DB_OK) return AUTH_ERROR;
   return from_session(r, cookie, epoch);
 }
 

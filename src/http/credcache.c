@@ -26,11 +26,17 @@ struct entry {
 struct credcache {
   pthread_mutex_t locks[LOCKS];
   struct entry slots[SLOTS];
+  pthread_mutex_t epoch_mu; /* guards the four fields below */
+  bool epoch_known;
+  int64_t epoch;
+  uint64_t epoch_commits; /* db_commits() read before the epoch was */
+  int64_t epoch_read_ms;
 };
 
 struct credcache *credcache_new(void) {
   struct credcache *c = xcalloc(1, sizeof *c);
   for (int i = 0; i < LOCKS; i++) pthread_mutex_init(&c->locks[i], NULL);
+  pthread_mutex_init(&c->epoch_mu, NULL);
   return c;
 }
 
@@ -38,6 +44,7 @@ struct credcache *credcache_new(void) {
 void credcache_free(struct credcache *c) {
   if (!c) return;
   for (int i = 0; i < LOCKS; i++) pthread_mutex_destroy(&c->locks[i]);
+  pthread_mutex_destroy(&c->epoch_mu);
   sodium_memzero(c->slots, sizeof c->slots);
   free(c);
 }
@@ -79,3 +86,29 @@ void credcache_put(struct credcache *c, const char hash[65], const struct cred *
   pthread_mutex_unlock(mu);
 }
 
+
+/*
+** The remembered authentication epoch into *EPOCH, if it may still be used:
+** this process has committed nothing since COMMITS was read before it, and it
+** is under CREDCACHE_EPOCH_MS old at NOW_MS (a monotonic clock).
+*/
+bool credcache_epoch(struct credcache *c, uint64_t commits, int64_t now_ms, int64_t *epoch) {
+  if (!c) return false;
+  pthread_mutex_lock(&c->epoch_mu);
+  bool fresh = c->epoch_known && c->epoch_commits == commits && now_ms >= c->epoch_read_ms &&
+               now_ms - c->epoch_read_ms < CREDCACHE_EPOCH_MS;
+  if (fresh) *epoch = c->epoch;
+  pthread_mutex_unlock(&c->epoch_mu);
+  return fresh;
+}
+
+/* Remembers EPOCH as read at NOW_MS, after db_commits() had said COMMITS. */
+void credcache_epoch_put(struct credcache *c, int64_t epoch, uint64_t commits, int64_t now_ms) {
+  if (!c) return;
+  pthread_mutex_lock(&c->epoch_mu);
+  c->epoch_known = true;
+  c->epoch = epoch;
+  c->epoch_commits = commits;
+  c->epoch_read_ms = now_ms;
+  pthread_mutex_unlock(&c->epoch_mu);
+}

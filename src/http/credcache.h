@@ -9,6 +9,13 @@
 ** the change takes effect at once in every Safehub process.  Reading the
 ** epoch is one single-row lookup instead of the session and principal
 ** queries.  Entries also expire after CREDCACHE_TTL seconds regardless.
+**
+** The epoch itself is remembered too (credcache_epoch): it is read again
+** whenever this process has committed a write since (db_commits), so a change
+** made through this server takes effect at the next request, and otherwise
+** at most every CREDCACHE_EPOCH_MS, so a change made elsewhere (the command
+** line, another server on the same PostgreSQL database) takes effect within
+** that.
 */
 #ifndef SAFEHUB_HTTP_CREDCACHE_H
 #define SAFEHUB_HTTP_CREDCACHE_H
@@ -17,6 +24,7 @@
 #include "access/principal.h"
 
 #define CREDCACHE_TTL 60
+#define CREDCACHE_EPOCH_MS 1000
 
 struct cred {
   struct principal who;   /* as loaded, including kind, stage and CSRF token */
@@ -29,5 +37,7 @@ struct credcache *credcache_new(void);
 void credcache_free(struct credcache *c);
 bool credcache_get(struct credcache *c, const char hash[65], int64_t epoch, int64_t now, struct cred *out);
 void credcache_put(struct credcache *c, const char hash[65], const struct cred *cred, int64_t epoch, int64_t now);
+bool credcache_epoch(struct credcache *c, uint64_t commits, int64_t now_ms, int64_t *epoch);
+void credcache_epoch_put(struct credcache *c, int64_t epoch, uint64_t commits, int64_t now_ms);
 
 #endif

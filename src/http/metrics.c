@@ -101,18 +101,28 @@ void metrics_render(struct metrics *m, struct app *app, struct buf *out) {
                size, in_use, (unsigned long long)waits, (unsigned long long)acquired);
   }
   if (app->audit) {
-    uint64_t queued, batches, entries, failures;
-    audit_writer_stats(app->audit, &queued, &batches, &entries, &failures);
+    struct audit_writer_stats st;
+    audit_writer_stats(app->audit, &st);
     buf_printf(out,
-               "# HELP safehub_audit_queue_entries Audit entries waiting to be written.\n"
+               "# HELP safehub_audit_queue_entries Audit entries waiting to be made durable.\n"
                "# TYPE safehub_audit_queue_entries gauge\nsafehub_audit_queue_entries %llu\n"
-               "# HELP safehub_audit_batches_total Audit batches committed.\n"
+               "# HELP safehub_audit_batches_total Audit batches made durable (spooled, or committed to the log).\n"
                "# TYPE safehub_audit_batches_total counter\nsafehub_audit_batches_total %llu\n"
-               "# HELP safehub_audit_entries_total Audit entries committed by the batch writer.\n"
+               "# HELP safehub_audit_entries_total Audit entries made durable by the batch writer.\n"
                "# TYPE safehub_audit_entries_total counter\nsafehub_audit_entries_total %llu\n"
-               "# HELP safehub_audit_failures_total Audit batches that could not be written.\n"
-               "# TYPE safehub_audit_failures_total counter\nsafehub_audit_failures_total %llu\n",
-               (unsigned long long)queued, (unsigned long long)batches, (unsigned long long)entries,
-               (unsigned long long)failures);
+               "# HELP safehub_audit_failures_total Audit batches that could not be made durable.\n"
+               "# TYPE safehub_audit_failures_total counter\nsafehub_audit_failures_total %llu\n"
+               "# HELP safehub_audit_unmoved_entries Spooled audit entries not yet in the log table.\n"
+               "# TYPE safehub_audit_unmoved_entries gauge\nsafehub_audit_unmoved_entries %llu\n"
+               "# HELP safehub_audit_moves_total Transactions moving spooled entries into the log table.\n"
+               "# TYPE safehub_audit_moves_total counter\nsafehub_audit_moves_total %llu\n"
+               "# HELP safehub_audit_moved_entries_total Spooled entries moved into the log table.\n"
+               "# TYPE safehub_audit_moved_entries_total counter\nsafehub_audit_moved_entries_total %llu\n"
+               "# HELP safehub_audit_move_failures_total Moves that failed and will be tried again.\n"
+               "# TYPE safehub_audit_move_failures_total counter\nsafehub_audit_move_failures_total %llu\n",
+               (unsigned long long)st.queued, (unsigned long long)st.batches, (unsigned long long)st.entries,
+               (unsigned long long)st.failures, (unsigned long long)st.unmoved, (unsigned long long)st.moves,
+               (unsigned long long)st.moved, (unsigned long long)st.move_failures);
   }
+
 }

@@ -9,8 +9,10 @@
 **
 ** Reads are audited before their response leaves: the request's entries go to
 ** the batching writer and the connection is suspended until the writer has
-** committed them (then resumed from the writer's thread), so a pool thread is
-** never held waiting for a disk flush.  If the audit cannot be written the
+** made them durable (then resumed from the writer's thread), so a pool thread
+** is never held waiting for a disk flush.  Before a change (an unsafe method)
+** the writer's spool is flushed into the log, so that the change's entries
+** follow those of the reads answered before it.  If the audit cannot be written the
 ** response is replaced by a 503: nothing is shown that was not recorded.
 **
 ** Shutdown on SIGTERM/SIGINT: stop accepting, let requests in flight finish
@@ -96,6 +98,21 @@ static void client_ip(struct req *r) {
   }
 }
 
+/*
+** Request ids: a counter under SipHash with a key drawn at start, so they are
+** unique in a run, reveal nothing of the traffic and cost no system call.
+*/
+static uint8_t request_id_key[crypto_shorthash_KEYBYTES];
+static atomic_uint_fast64_t request_count;
+
+static void request_id(char out[24]) {
+  uint64_t n = atomic_fetch_add(&request_count, 1);
+  uint8_t in[8], h[crypto_shorthash_BYTES];
+  for (int i = 0; i < 8; i++) in[i] = (uint8_t)(n >> (8 * i));
+  crypto_shorthash(h, in, sizeof in, request_id_key);
+  hex_encode(h, sizeof h, out);
+}
+
 static struct req *req_new(struct app *app, struct MHD_Connection *conn, const char *method, const char *url) {
   struct req *r = xcalloc(1, sizeof *r);
   r->app = app;
@@ -105,9 +122,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
   r->route_index = -1;
   r->status = 500;
   r->start_ns = mono_ns();
-  uint8_t raw[8];
-  randombytes_buf(raw, sizeof raw);
-  hex_encode(raw, sizeof raw, r->request_id);
+  request_id(r->request_id);
   client_ip(r);
   atomic_fetch_add(&in_flight, 1);
   return r;
@@ -295,6 +310,10 @@ static void process(struct req *r) {
     }
   }
   if (r->form) json_object_del(r->form, "csrf_token");
+  /* Reads already answered may still be spooled: chain them before this change's own entries, so the log keeps
+     the order in which things happened. */
+  if (unsafe_method(r->method) && !audit_writer_flush(r->app->audit))
+    log_warn("audit: spooled entries not yet in the log; this change's entries may precede them");
   rt->fn(r);
 }
 
@@ -455,6 +474,7 @@ int server_run(struct app *app) {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, NULL); /* every thread started from here inherits the mask */
   signal(SIGPIPE, SIG_IGN);
+  randombytes_buf(request_id_key, sizeof request_id_key);
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_ERROR_LOG;
@@ -506,6 +526,7 @@ int server_run(struct app *app) {
     struct timespec ts = {1, 0};
     int sig = sigtimedwait(&set, NULL, &ts);
     if (sig == SIGTERM || sig == SIGINT) break;
+    accesslog_flush(app->access_log);
     jobs_tick(jobs);
   }
   atomic_store(&stopping, true);

@@ -4,6 +4,7 @@
 ** both drivers use.
 */
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,13 @@ struct db_stmt_head {
 };
 
 /* Every driver's statement starts with a pointer to its connection. */
+/*
+** Writes this process has committed, counted so that caches of what the
+** database says (the authentication epoch, auth.c) know when to look again.
+*/
+static atomic_uint_fast64_t commits;
+uint64_t db_commits(void) { return atomic_load(&commits); }
+
 static struct db *stmt_db(struct db_stmt *st) { return ((struct db_stmt_head *)(void *)st)->db; }
 
 void db_bind_text(struct db_stmt *st, int idx, const char *v) {
@@ -70,6 +78,7 @@ int db_run(struct db_stmt *st) {
   int rc = db_step(st);
   if (rc == DB_ROW || rc == DB_DONE) rc = DB_OK;
   db_reset(st);
+  if (rc == DB_OK && !db_in_transaction(stmt_db(st))) atomic_fetch_add(&commits, 1); /* committed by itself */
   return rc;
 }
 
@@ -78,7 +87,11 @@ int db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
 
 int db_begin(struct db *db) { return db->ops->begin(db, true); }
 int db_begin_read(struct db *db) { return db->ops->begin(db, false); }
-int db_commit(struct db *db) { return db->ops->exec(db, "COMMIT"); }
+int db_commit(struct db *db) {
+  int rc = db->ops->exec(db, "COMMIT");
+  if (rc == DB_OK) atomic_fetch_add(&commits, 1);
+  return rc;
+}
 
 /* Rolls back if a transaction is open; harmless otherwise. */
 int db_rollback(struct db *db) {

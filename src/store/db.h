@@ -92,6 +92,7 @@ int db_exec(struct db *db, const char *sql);
 int db_begin(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
+uint64_t db_commits(void);
 int db_rollback(struct db *db);
 int db_lock_audit(struct db *db);
 bool db_in_transaction(struct db *db);

@@ -138,6 +138,8 @@ struct audit_checkpoint {
 };
 int store_audit_checkpoints(struct db *db, struct audit_checkpoint **out, int *n);
 int store_audit_last_checkpoint(struct db *db, int64_t *seq);
+int store_audit_spool_get(struct db *db, const char *name, int64_t *moved);
+int store_audit_spool_set(struct db *db, const char *name, int64_t moved);
 
 /* ---- who is signed in ---- */
 int store_auth_epoch(struct db *db, int64_t *n);

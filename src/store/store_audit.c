@@ -207,3 +207,27 @@ int store_audit_last_checkpoint(struct db *db, int64_t *seq) {
   db_reset(st);
   return rc < 0 ? rc : DB_OK;
 }
+
+DB_QUERY(Q_SPOOL_GET, "SELECT moved_through FROM audit_spools WHERE spool = $1");
+DB_QUERY(Q_SPOOL_SET, "INSERT INTO audit_spools (spool, moved_through) VALUES ($1, $2) "
+                      "ON CONFLICT (spool) DO UPDATE SET moved_through = excluded.moved_through");
+
+/* How far spool NAME has been moved into the log (0 when never). */
+int store_audit_spool_get(struct db *db, const char *name, int64_t *moved) {
+  struct db_stmt *st = db_prepare(db, &Q_SPOOL_GET);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, name);
+  int rc = db_step(st);
+  *moved = rc == DB_ROW ? db_int(st, 0) : 0;
+  db_reset(st);
+  return rc < 0 ? rc : DB_OK;
+}
+
+/* Records that spool NAME has been moved through MOVED; inside the moving transaction. */
+int store_audit_spool_set(struct db *db, const char *name, int64_t moved) {
+  struct db_stmt *st = db_prepare(db, &Q_SPOOL_SET);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, name);
+  db_bind_int(st, 2, moved);
+  return db_run(st);
+}

@@ -13,6 +13,7 @@
 #define ISO_DATE_LEN 11 /* "2026-11-28" + NUL */
 
 int64_t time_now(void);
+int64_t time_mono_ms(void); /* a monotonic clock in milliseconds, for intervals */
 void time_format_iso(int64_t t, char out[ISO_TIME_LEN]);
 bool time_parse_iso(const char *s, int64_t *out);
 void date_format(int64_t days, char out[ISO_DATE_LEN]);

@@ -4,8 +4,10 @@
 ** audited.
 */
 #include <string.h>
+#include "http/app.h"
 #include "store/store.h"
 #include "util/codec.h"
+#include "util/log.h"
 #include "web/web.h"
 
 static const struct error_link AUDIT_LINKS[] = {{"subject", NULL}, {NULL, NULL}};
@@ -81,6 +83,8 @@ void web_audit(struct req *r) {
   else if (subject && !ids_plausible(subject)) ferr_add(&errs, "subject", "Enter a Safehub record ID, such as the one on a child's record");
   bool show = subject && *subject && !ferr_any(&errs);
   json_t *entries = NULL;
+  /* Accesses already answered may still be in the spool: the trail must show them. */
+  if (show && !audit_writer_flush(r->app->audit)) log_warn("audit: the trail may lack entries still spooled");
   if (show && store_audit_for_subject(req_db(r), subject, 500, &entries) != DB_OK) {
     ferr_free(&errs);
     web_error_page(r, 503, "The audit trail could not be read just now.");

@@ -4,6 +4,8 @@
 // director and auditors; and `safehub audit verify` passes an intact chain
 // and names the first bad entry (exit 3) after a row is edited, deleted,
 // swapped with its neighbour, or the tail cut off after a signed checkpoint.
+// A server killed outright loses no audited read: what it had made durable in
+// its spool is chained into the log at the next start, exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
@@ -230,6 +232,27 @@ test('the audit log is append-only from the application: every entry keeps its p
   const after = await sh.query('SELECT seq, hash FROM audit_log ORDER BY seq');
   assert.deepEqual(after.slice(0, before.length), before);
   assert.ok(after.length > before.length);
+  const r = await verify(sh.dsn, join(sh.dir, 'audit-checkpoints.log'));
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('a server killed outright loses no audited read: spooled entries reach the log at the next start, once', async () => {
+  const reads = () =>
+    sh.scalar(`SELECT count(*) AS n FROM audit_log WHERE action = 'child.read' AND object_id = '${child.id}'`, { settled: false });
+  // Moves far apart, so that the reads are still only in the spool when the server dies.
+  await sh.start({ env: { SAFEHUB_AUDIT_MOVE_INTERVAL_MS: '60000' } });
+  const c = await sh.login(users.director);
+  const before = await reads();
+  for (let i = 0; i < 10; i++) assert.equal((await c.get(`/api/v1/children/${child.id}`)).status, 200);
+  const metrics = (await sh.client().get('/metrics')).text;
+  const unmoved = Number(/^safehub_audit_unmoved_entries (\d+)$/m.exec(metrics)[1]);
+  if (sh.kind === 'sqlite') assert.ok(unmoved >= 10, `the reads wait in the spool: ${unmoved}`);
+  else assert.equal(unmoved, 0, 'no spool on PostgreSQL: each batch is committed to the database');
+  await sh.stop({ signal: 'SIGKILL', expectCode: null });
+  if (sh.kind === 'sqlite') assert.equal(await reads(), before, 'not in the table when the server died');
+  await sh.start();
+  await sh.stop();
+  assert.equal(await reads(), before + 10, 'every answered read is on the log, once');
   const r = await verify(sh.dsn, join(sh.dir, 'audit-checkpoints.log'));
   assert.equal(r.code, 0, r.stderr);
 });

@@ -147,6 +147,9 @@ export class Safehub {
       SAFEHUB_AUDIT_KEY_FILE: join(this.dir, 'audit.key'),
       SAFEHUB_AUDIT_CHECKPOINT_FILE: join(this.dir, 'audit-checkpoints.log'),
       SAFEHUB_ASSETS_DIR: process.env.SAFEHUB_ASSETS_DIR || join(REPO, 'build/assets'),
+      // Spooled audit entries reach audit_log within 50 ms rather than a second, so that
+      // query() rarely has to wait for them.
+      SAFEHUB_AUDIT_MOVE_INTERVAL_MS: '50',
       ...this.extraEnv,
       ...extra,
     };
@@ -414,7 +417,8 @@ export class Safehub {
    * psql command line, beside the running server); resolves with an array of
    * row objects.  OPTS.dsn runs it on another database (a copy) instead.
    */
-  async query(sql, { dsn = this.dsn } = {}) {
+  async query(sql, { dsn = this.dsn, settled = true } = {}) {
+    if (settled && /audit_log/.test(sql)) await this.auditSettled();
     if (this.kind === 'postgres') {
       const out = await psql(dsn, `SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`);
       return JSON.parse(out);
@@ -422,6 +426,24 @@ export class Safehub {
     const r = await run('sqlite3', ['-json', '-bail', '-cmd', '.timeout 20000', dsn, sql]);
     if (r.code !== 0) throw new Error(`sqlite3: ${r.stderr.trim()}`);
     return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  }
+
+  /**
+   * Waits until the running server has moved every audit entry it has made
+   * durable into audit_log (its spool is drained: safehub_audit_unmoved_entries
+   * is 0), so that a query sees every access already answered.
+   */
+  async auditSettled() {
+    if (!this.proc || !this.url) return;
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const r = await this.client().get('/metrics');
+      const m = /^safehub_audit_unmoved_entries (\d+)$/m.exec(r.text ?? '');
+      if (!m) throw new Error(`/metrics has no safehub_audit_unmoved_entries: ${r.status}`);
+      if (m[1] === '0') return;
+      if (Date.now() > deadline) throw new Error(`audit entries still spooled after 20 s: ${m[1]}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
   }
 
   /** The single number SQL returns (for counts). */

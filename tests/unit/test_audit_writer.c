@@ -5,11 +5,15 @@
 ** submission is reported committed; stopping drains the queue and signs a
 ** final checkpoint; an empty submission completes at once.  Run on SQLite
 ** (where BEGIN IMMEDIATE serialises writers) and on PostgreSQL (where the
-** advisory lock must, or concurrent appends would fork the chain).
+** advisory lock must, or concurrent appends would fork the chain), each with
+** and without a spool.  With a spool: a flush puts every spooled entry into
+** the table; entries left in the spool by a run that died are moved at the
+** next start, exactly once.
 */
 #include "testutil.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include "audit/audit.h"
 #include "util/xalloc.h"
@@ -83,22 +87,43 @@ static void count_done(void *arg, bool ok) {
   if (ok) done_ok++;
 }
 
-/* The engine a test runs on, passed as the cmocka initial state. */
-static enum tu_kind SQLITE = TU_SQLITE, POSTGRES = TU_POSTGRES;
+/* The engine and whether to spool, passed as the cmocka initial state. */
+struct mode {
+  enum tu_kind kind;
+  bool spool;
+};
+static struct mode SQLITE = {TU_SQLITE, false}, POSTGRES = {TU_POSTGRES, false};
+static struct mode SQLITE_SPOOL = {TU_SQLITE, true}, POSTGRES_SPOOL = {TU_POSTGRES, true};
+
+/* Writer options for tests: SPOOL (a path, or NULL for none). */
+static struct audit_writer_options options(int batch_max, int wait_us, int interval, struct audit_key *key,
+                                           const char *cp, const char *spool) {
+  struct audit_writer_options o = {.batch_max = batch_max,
+                                   .batch_wait_us = wait_us,
+                                   .checkpoint_interval = interval,
+                                   .key = key,
+                                   .checkpoint_file = cp,
+                                   .spool = spool,
+                                   .move_interval_ms = 20};
+  return o;
+}
 
 /* Concurrent submitters and in-transaction appenders build one chain that verifies. */
 static void test_concurrent_chain(void **state) {
+  const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, *(enum tu_kind *)*state);
-  char key_path[PATH_MAX], cp_path[PATH_MAX], err[256];
+  tu_db_open_kind(&t, m->kind);
+  char key_path[PATH_MAX], cp_path[PATH_MAX], spool[PATH_MAX], err[256];
   tu_path(key_path, t.dir, "audit.key");
   tu_path(cp_path, t.dir, "checkpoints.log");
+  tu_path(spool, t.dir, "audit.spool");
   struct audit_key key;
   assert_int_equal(audit_key_create(key_path, err, sizeof err), 0);
   assert_int_equal(audit_key_load(key_path, &key, err, sizeof err), 0);
   struct audit_writer *w = NULL;
   /* A long interval: the only checkpoint is the one made at stop. */
-  assert_int_equal(audit_writer_start(t.path, 7, 1000, 86400, &key, cp_path, &w, err, sizeof err), 0);
+  struct audit_writer_options o = options(7, 1000, 86400, &key, cp_path, m->spool ? spool : NULL);
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
 
   done_calls = done_ok = 0;
   audit_submit(w, NULL, 0, count_done, NULL);
@@ -129,13 +154,18 @@ static void test_concurrent_chain(void **state) {
   assert_int_equal(submitted, want);
   assert_int_equal(expected, submitted + APPENDERS * APPENDS * 2);
 
-  uint64_t queued, batches, entries, failures;
-  audit_writer_stats(w, &queued, &batches, &entries, &failures);
-  assert_int_equal(queued, 0);
-  assert_int_equal(entries, (uint64_t)submitted);
-  assert_int_equal(failures, 0);
-  assert_true(batches >= 1 && batches <= SUBMITTERS * SUBMISSIONS);
+  struct audit_writer_stats st;
+  audit_writer_stats(w, &st);
+  assert_int_equal(st.queued, 0);
+  assert_int_equal(st.entries, (uint64_t)submitted);
+  assert_int_equal(st.failures, 0);
+  assert_true(st.batches >= 1 && st.batches <= SUBMITTERS * SUBMISSIONS);
   audit_writer_stop(w);
+  if (m->spool) {
+    struct stat sb;
+    assert_int_equal(stat(spool, &sb), 0);
+    assert_int_equal(sb.st_size, 0); /* all moved, so emptied */
+  }
 
   /* One chain, every entry in it, verified against the key and the file, with the final checkpoint at the head. */
   struct audit_verify_result res;
@@ -152,11 +182,14 @@ static void test_concurrent_chain(void **state) {
 
 /* Stopping with entries still queued writes them before returning. */
 static void test_stop_drains_queue(void **state) {
+  const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, *(enum tu_kind *)*state);
-  char err[256];
+  tu_db_open_kind(&t, m->kind);
+  char err[256], spool[PATH_MAX];
+  tu_path(spool, t.dir, "audit.spool");
   struct audit_writer *w = NULL;
-  assert_int_equal(audit_writer_start(t.path, 2, 1000, 86400, NULL, NULL, &w, err, sizeof err), 0);
+  struct audit_writer_options o = options(2, 1000, 86400, NULL, NULL, m->spool ? spool : NULL);
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
   for (int i = 0; i < 20; i++) audit_submit(w, make_rows(i, 3), 3, NULL, NULL);
   audit_writer_stop(w);
   struct audit_verify_result res;
@@ -174,10 +207,119 @@ static void test_start_needs_database(void **state) {
   tu_mkdtemp(dir);
   tu_path(path, dir, "absent.db");
   struct audit_writer *w = NULL;
-  assert_int_equal(audit_writer_start(path, 8, 0, 60, NULL, NULL, &w, err, sizeof err), -1);
+  struct audit_writer_options o = options(8, 0, 60, NULL, NULL, NULL);
+  assert_int_equal(audit_writer_start(path, &o, &w, err, sizeof err), -1);
   assert_non_null(strstr(err, "absent.db"));
   audit_writer_stop(NULL); /* harmless */
   tu_rmtree(dir);
+}
+
+/* Entries in the table about OBJECT_ID. */
+static int64_t entries_about(struct tu_db *t, const char *object_id) {
+  json_t *rows = NULL;
+  assert_int_equal(store_audit_for_subject(t->db, object_id, 500, &rows), DB_OK);
+  int64_t n = (int64_t)json_array_size(rows);
+  json_decref(rows);
+  return n;
+}
+
+/* With moves far apart, a flush still puts every entry already durable into the table at once. */
+static void test_flush_moves_spooled(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  tu_db_open_kind(&t, m->kind);
+  char err[256], spool[PATH_MAX];
+  tu_path(spool, t.dir, "audit.spool");
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
+  o.move_interval_ms = 60000;
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_submit_wait(w, make_rows(7, 3), 3));
+  struct audit_writer_stats st;
+  audit_writer_stats(w, &st);
+  assert_int_equal(st.unmoved, 3);
+  assert_int_equal(entries_about(&t, "ch_t7_0"), 0); /* durable in the spool, not yet in the table */
+  struct stat sb;
+  assert_int_equal(stat(spool, &sb), 0);
+  assert_true(sb.st_size > 0);
+  assert_true(audit_writer_flush(w));
+  assert_int_equal(entries_about(&t, "ch_t7_0"), 1);
+  assert_int_equal(entries_about(&t, "ch_t7_2"), 1);
+  audit_writer_stats(w, &st);
+  assert_int_equal(st.unmoved, 0);
+  assert_int_equal(st.moved, 3);
+  audit_writer_stop(w);
+  tu_db_close(&t);
+}
+
+/*
+** A run that died with entries spooled but not all moved: the next start
+** moves exactly those past the table's mark, and numbering carries on.
+*/
+static void test_restart_moves_leftovers_once(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  tu_db_open_kind(&t, m->kind);
+  char err[256], spool[PATH_MAX];
+  tu_path(spool, t.dir, "audit.spool");
+  /* What the dead run left: five entries spooled, the first two moved. */
+  struct audit_row **rows;
+  int64_t *nos;
+  int n;
+  struct audit_spool *sp = audit_spool_open(spool, &rows, &nos, &n, err, sizeof err);
+  assert_non_null(sp);
+  assert_int_equal(n, 0);
+  free(rows);
+  free(nos);
+  struct audit_row **five = make_rows(9, 5);
+  assert_int_equal(audit_spool_append(sp, five, 5), 5);
+  char *name = audit_spool_name(spool);
+  assert_int_equal(db_begin(t.db), DB_OK);
+  assert_int_equal(audit_append_tx(t.db, five, 2), DB_OK);
+  assert_int_equal(store_audit_spool_set(t.db, name, 2), DB_OK);
+  assert_int_equal(db_commit(t.db), DB_OK);
+  audit_rows_free(five, 5);
+  free(five);
+  audit_spool_close(sp);
+
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_writer_flush(w));
+  for (int i = 0; i < 5; i++) {
+    char obj[32];
+    snprintf(obj, sizeof obj, "ch_t9_%d", i);
+    assert_int_equal(entries_about(&t, obj), 1); /* each once: none lost, none repeated */
+  }
+  /* New entries are numbered after the old ones and land too. */
+  assert_true(audit_submit_wait(w, make_rows(10, 1), 1));
+  audit_writer_stop(w);
+  assert_int_equal(entries_about(&t, "ch_t10_0"), 1);
+  int64_t moved = 0;
+  assert_int_equal(store_audit_spool_get(t.db, name, &moved), DB_OK);
+  assert_int_equal(moved, 6);
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.entries, 6);
+  free(name);
+  tu_db_close(&t);
+}
+
+/* Two servers cannot share one spool. */
+static void test_spool_taken(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  tu_db_open_kind(&t, m->kind);
+  char err[256] = "", spool[PATH_MAX];
+  tu_path(spool, t.dir, "audit.spool");
+  struct audit_writer *a = NULL, *b = NULL;
+  struct audit_writer_options o = options(8, 0, 86400, NULL, NULL, spool);
+  assert_int_equal(audit_writer_start(t.path, &o, &a, err, sizeof err), 0);
+  assert_int_equal(audit_writer_start(t.path, &o, &b, err, sizeof err), -1);
+  assert_non_null(strstr(err, "in use"));
+  audit_writer_stop(a);
+  tu_db_close(&t);
 }
 
 int main(void) {
@@ -186,8 +328,15 @@ int main(void) {
       {"test_concurrent_chain_sqlite", test_concurrent_chain, NULL, NULL, &SQLITE},
       {"test_stop_drains_queue_sqlite", test_stop_drains_queue, NULL, NULL, &SQLITE},
       cmocka_unit_test(test_start_needs_database),
+      {"test_concurrent_chain_sqlite_spool", test_concurrent_chain, NULL, NULL, &SQLITE_SPOOL},
+      {"test_stop_drains_queue_sqlite_spool", test_stop_drains_queue, NULL, NULL, &SQLITE_SPOOL},
+      {"test_flush_moves_spooled_sqlite", test_flush_moves_spooled, NULL, NULL, &SQLITE_SPOOL},
+      {"test_restart_moves_leftovers_once_sqlite", test_restart_moves_leftovers_once, NULL, NULL, &SQLITE_SPOOL},
+      {"test_spool_taken_sqlite", test_spool_taken, NULL, NULL, &SQLITE_SPOOL},
       {"test_concurrent_chain_postgres", test_concurrent_chain, NULL, NULL, &POSTGRES},
       {"test_stop_drains_queue_postgres", test_stop_drains_queue, NULL, NULL, &POSTGRES},
+      {"test_concurrent_chain_postgres_spool", test_concurrent_chain, NULL, NULL, &POSTGRES_SPOOL},
+      {"test_restart_moves_leftovers_once_postgres", test_restart_moves_leftovers_once, NULL, NULL, &POSTGRES_SPOOL},
   };
   return cmocka_run_group_tests_name("audit_writer", tests, NULL, NULL);
 }
