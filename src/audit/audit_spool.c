@@ -341,8 +341,18 @@ int audit_spool_reset(struct audit_spool *sp) {
   return 0;
 }
 
-/* The name the table keeps the spool's progress under: its absolute path. */
+/*
+** The name the table keeps the spool's progress under (caller frees): the
+** host's name and the file's absolute path, so that servers on several hosts
+** sharing one PostgreSQL database never take each other's marks.
+*/
 char *audit_spool_name(const char *path) {
+  char host[256] = "";
+  if (gethostname(host, sizeof host) != 0) host[0] = '\0';
+  host[sizeof host - 1] = '\0';
   char *abs = realpath(path, NULL);
-  return abs ? abs : xstrdup(path);
+  struct buf b = BUF_INIT;
+  buf_printf(&b, "%s:%s", host, abs ? abs : path);
+  free(abs);
+  return buf_steal(&b);
 }

@@ -278,6 +278,13 @@ static void *move_run(void *arg) {
     pthread_mutex_lock(&w->mu);
     if (!ok) {
       w->move_failures++;
+      if (w->writer_done) {
+        /* Stopping: the entries are safe in the spool, and the next start moves them. */
+        log_error("audit: %d spooled entries could not be moved into the log; the next start moves them",
+                  w->nunmoved);
+        free(rows);
+        break;
+      }
       pthread_mutex_unlock(&w->mu);
       free(rows);
       sleep(1);

@@ -593,7 +593,6 @@ static void test_file_lifecycle(void **state) {
   tu_rmtree(dir);
 }
 
-/* A second open of a spool that is held is refused, and leaves the holder's file as it was. */
 /*
 ** Appending refuses what reading back would refuse (an entry over the size
 ** limit, one without an action), writing nothing, so a record after it that
@@ -640,6 +639,7 @@ static void test_append_refuses_unreadable(void **state) {
   tu_rmtree(dir);
 }
 
+/* A second open of a spool that is held is refused, and leaves the holder's file as it was. */
 static void test_second_open_refused(void **state) {
   (void)state;
   char dir[PATH_MAX], path[PATH_MAX];
@@ -697,15 +697,20 @@ static void test_name(void **state) {
   audit_spool_close(sp);
   assert_non_null(getcwd(cwd, sizeof cwd));
   assert_int_equal(chdir(dir), 0);
+  char host[256] = "";
+  assert_int_equal(gethostname(host, sizeof host), 0);
   char *name = audit_spool_name("./named.spool");
-  char *want = realpath(path, NULL);
-  assert_non_null(want);
-  assert_string_equal(name, want);
+  char *abs = realpath(path, NULL);
+  assert_non_null(abs);
+  char want[PATH_MAX + 300];
+  snprintf(want, sizeof want, "%s:%s", host, abs);
+  assert_string_equal(name, want); /* the host, then the absolute path */
   free(name);
-  free(want);
+  free(abs);
   assert_int_equal(chdir(cwd), 0);
   name = audit_spool_name("no/such/spool");
-  assert_string_equal(name, "no/such/spool");
+  snprintf(want, sizeof want, "%s:no/such/spool", host);
+  assert_string_equal(name, want);
   free(name);
   tu_rmtree(dir);
 }

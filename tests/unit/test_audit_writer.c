@@ -95,6 +95,12 @@ struct mode {
 static struct mode SQLITE = {TU_SQLITE, false}, POSTGRES = {TU_POSTGRES, false};
 static struct mode SQLITE_SPOOL = {TU_SQLITE, true}, POSTGRES_SPOOL = {TU_POSTGRES, true};
 
+/* Opens a fresh database of M's kind into T, and names a spool file beside it in SPOOL. */
+static void open_db(struct tu_db *t, const struct mode *m, char spool[PATH_MAX]) {
+  tu_db_open_kind(t, m->kind);
+  tu_path(spool, t->dir, "audit.spool");
+}
+
 /* Writer options for tests: SPOOL (a path, or NULL for none). */
 static struct audit_writer_options options(int batch_max, int wait_us, int interval, struct audit_key *key,
                                            const char *cp, const char *spool) {
@@ -112,11 +118,10 @@ static struct audit_writer_options options(int batch_max, int wait_us, int inter
 static void test_concurrent_chain(void **state) {
   const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, m->kind);
   char key_path[PATH_MAX], cp_path[PATH_MAX], spool[PATH_MAX], err[256];
+  open_db(&t, m, spool);
   tu_path(key_path, t.dir, "audit.key");
   tu_path(cp_path, t.dir, "checkpoints.log");
-  tu_path(spool, t.dir, "audit.spool");
   struct audit_key key;
   assert_int_equal(audit_key_create(key_path, err, sizeof err), 0);
   assert_int_equal(audit_key_load(key_path, &key, err, sizeof err), 0);
@@ -184,9 +189,8 @@ static void test_concurrent_chain(void **state) {
 static void test_stop_drains_queue(void **state) {
   const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, m->kind);
   char err[256], spool[PATH_MAX];
-  tu_path(spool, t.dir, "audit.spool");
+  open_db(&t, m, spool);
   struct audit_writer *w = NULL;
   struct audit_writer_options o = options(2, 1000, 86400, NULL, NULL, m->spool ? spool : NULL);
   assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
@@ -227,9 +231,8 @@ static int64_t entries_about(struct tu_db *t, const char *object_id) {
 static void test_flush_moves_spooled(void **state) {
   const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, m->kind);
   char err[256], spool[PATH_MAX];
-  tu_path(spool, t.dir, "audit.spool");
+  open_db(&t, m, spool);
   struct audit_writer *w = NULL;
   struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
   o.move_interval_ms = 60000;
@@ -259,9 +262,8 @@ static void test_flush_moves_spooled(void **state) {
 static void test_restart_moves_leftovers_once(void **state) {
   const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, m->kind);
   char err[256], spool[PATH_MAX];
-  tu_path(spool, t.dir, "audit.spool");
+  open_db(&t, m, spool);
   /* What the dead run left: five entries spooled, the first two moved. */
   struct audit_row **rows;
   int64_t *nos;
@@ -310,9 +312,8 @@ static void test_restart_moves_leftovers_once(void **state) {
 static void test_spool_taken(void **state) {
   const struct mode *m = *state;
   struct tu_db t;
-  tu_db_open_kind(&t, m->kind);
   char err[256] = "", spool[PATH_MAX];
-  tu_path(spool, t.dir, "audit.spool");
+  open_db(&t, m, spool);
   struct audit_writer *a = NULL, *b = NULL;
   struct audit_writer_options o = options(8, 0, 86400, NULL, NULL, spool);
   assert_int_equal(audit_writer_start(t.path, &o, &a, err, sizeof err), 0);

@@ -4,6 +4,6 @@
 -- after a crash the entries past moved_through are moved again, once.
 
 CREATE TABLE audit_spools (
-  spool         TEXT PRIMARY KEY,   -- the spool file's absolute path on its server
+  spool         TEXT PRIMARY KEY,   -- the server's host name and the spool file's absolute path
   moved_through BIGINT NOT NULL     -- the last spool number now in audit_log
 );
