@@ -8,7 +8,9 @@
 #    a body of the same size) run in the same run with the same wrk settings,
 #    and the ratio.  Target: at least 0.5 of the bare handler's throughput with
 #    p99 under 20 ms on SQLite.  The same on PostgreSQL (a throwaway cluster
-#    started and stopped here, durable settings).
+#    started and stopped here, durable settings), by default (each audit batch
+#    committed to the database server) and with the audit spool on the Safehub
+#    server's disk.
 # 2. The server's peak memory (VmHWM) after that load, with BENCH_CHILDREN
 #    (100,000) children loaded.
 # 3. Search by name (with aliases), date of birth and postcode on
@@ -164,6 +166,31 @@ get_bench() {
   bench_stop "$g_pid"
 }
 
+# get_rerun KIND: the GET benchmark again on the installation get_bench KIND
+# just used (same data, ids and script), with the current SAFEHUB_* settings.
+# Sets G_OUT, G_HWM, G_BATCH and G_WAITS as get_bench does.
+get_rerun() {
+  g_dir=$BENCH_TMP/$1
+  bench_serve "$g_dir/serve-rerun.log" || return 1
+  g_pid=$SERVER_PID g_url=$SERVER_URL
+  BENCH_SERVER_PID=$g_pid
+  g_b0=$(bench_metric "$g_url" safehub_audit_batches_total)
+  g_e0=$(bench_metric "$g_url" safehub_audit_entries_total)
+  g_w0=$(bench_metric "$g_url" safehub_db_pool_waits_total)
+  bench_wrk "$g_dir/wrk-rerun.out" "$g_url" "$g_dir/get.lua" || {
+    bench_stop "$g_pid"
+    return 1
+  }
+  G_OUT=$g_dir/wrk-rerun.out
+  G_HWM=$(bench_vmhwm "$g_pid")
+  g_b1=$(bench_metric "$g_url" safehub_audit_batches_total)
+  g_e1=$(bench_metric "$g_url" safehub_audit_entries_total)
+  g_w1=$(bench_metric "$g_url" safehub_db_pool_waits_total)
+  G_BATCH=$(awk -v b=$((g_b1 - g_b0)) -v e=$((g_e1 - g_e0)) 'BEGIN { if (b > 0) printf "%.1f", e / b; else print "-" }')
+  G_WAITS=$((g_w1 - g_w0))
+  bench_stop "$g_pid"
+}
+
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 # verdict RPS P99 BARE_RPS: whether the issue's target is met.
@@ -237,6 +264,20 @@ if [ "$BENCH_PG" = 1 ]; then
       set -- $(bench_wrk_fields "$PG_OUT")
       PG_RPS=$1
       get_row "safehub, PostgreSQL" "$PG_OUT" "$(ratio_of "$PG_RPS" "$BARE_RPS")" "audit batch mean $PG_BATCH, pool waits $PG_WAITS"
+      # The same with the audit spool on the Safehub server's disk (audit_spool set; by default
+      # PostgreSQL commits every batch to the database server).
+      export SAFEHUB_AUDIT_SPOOL="$BENCH_TMP/postgres/audit-spool"
+      rerun_ok=0
+      get_rerun postgres && rerun_ok=1
+      unset SAFEHUB_AUDIT_SPOOL
+      if [ $rerun_ok = 1 ]; then
+        # shellcheck disable=SC2046 # the fields are meant to split
+        set -- $(bench_wrk_fields "$G_OUT")
+        get_row "safehub, PG + spool" "$G_OUT" "$(ratio_of "$1" "$BARE_RPS")" "audit batch mean $G_BATCH, pool waits $G_WAITS"
+      else
+        bench_note "bench: platform: the PostgreSQL GET benchmark with a spool could not run"
+        status=1
+      fi
     fi
     bench_pg_stop
   fi
