@@ -10,10 +10,10 @@
 ** Reads are audited before their response leaves: the request's entries go to
 ** the batching writer and the connection is suspended until the writer has
 ** made them durable (then resumed from the writer's thread), so a pool thread
-** is never held waiting for a disk flush.  Before a change (an unsafe method)
-** the writer's spool is flushed into the log, so that the change's entries
-** follow those of the reads answered before it.  If the audit cannot be written the
+** is never held waiting for a disk flush.  If the audit cannot be written the
 ** response is replaced by a 503: nothing is shown that was not recorded.
+** Before a change (an unsafe method) the writer's spool is flushed into the
+** log, so that the change's entries follow those of reads answered before it.
 **
 ** Shutdown on SIGTERM/SIGINT: stop accepting, let requests in flight finish
 ** (up to 30 s), then stop the daemon and flush the audit writer.

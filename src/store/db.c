@@ -33,7 +33,6 @@ struct db_stmt_head {
   struct db *db;
 };
 
-/* Every driver's statement starts with a pointer to its connection. */
 /*
 ** Writes this process has committed, counted so that caches of what the
 ** database says (the authentication epoch, auth.c) know when to look again.
@@ -41,6 +40,7 @@ struct db_stmt_head {
 static atomic_uint_fast64_t commits;
 uint64_t db_commits(void) { return atomic_load(&commits); }
 
+/* Every driver's statement starts with a pointer to its connection. */
 static struct db *stmt_db(struct db_stmt *st) { return ((struct db_stmt_head *)(void *)st)->db; }
 
 void db_bind_text(struct db_stmt *st, int idx, const char *v) {

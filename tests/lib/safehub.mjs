@@ -44,7 +44,9 @@ export function underSanitizer() {
   return /asan|sanitize/i.test(testBin()) || process.env.SAFEHUB_TEST_SANITIZER === '1';
 }
 
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+// The thread-safe build: the server reads the clock from many threads at once, and the plain
+// build, rereading the clock file on every call, can then hand one of them the real time.
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 
 /** The first sanitizer report in TEXT (AddressSanitizer, LeakSanitizer, UBSan), or null. */
 export function sanitizerReport(text) {
