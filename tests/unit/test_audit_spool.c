@@ -493,6 +493,19 @@ static struct audit_spool *open_ok(const char *path, int *n, int64_t *nos_out, i
   return sp;
 }
 
+/* A new empty spool NAME in a fresh folder DIR (its path in PATH), and entries ROWS to put in it. */
+static struct audit_spool *fresh_spool(char dir[PATH_MAX], char path[PATH_MAX], const char *name,
+                                       struct audit_row *rows[NROWS]) {
+  tu_mkdtemp(dir);
+  tu_path(path, dir, name);
+  make_rows(rows);
+  int n = -1;
+  int64_t nos[1];
+  struct audit_spool *sp = open_ok(path, &n, nos, 1, NULL);
+  assert_int_equal(n, 0);
+  return sp;
+}
+
 /*
 ** A spool's life: appends are numbered on and survive reopening; a torn tail
 ** is cut off at open; reset empties the file and numbering goes on;
@@ -601,13 +614,10 @@ static void test_file_lifecycle(void **state) {
 static void test_append_refuses_unreadable(void **state) {
   (void)state;
   char dir[PATH_MAX], path[PATH_MAX];
-  tu_mkdtemp(dir);
-  tu_path(path, dir, "audit.spool");
   struct audit_row *rows[NROWS];
-  make_rows(rows);
+  struct audit_spool *sp = fresh_spool(dir, path, "audit.spool", rows);
   int n = -1;
   int64_t nos[8];
-  struct audit_spool *sp = open_ok(path, &n, nos, 8, NULL);
   assert_int_equal(audit_spool_append(sp, rows, 1), 1);
   off_t size = file_size(path);
 
@@ -643,13 +653,8 @@ static void test_append_refuses_unreadable(void **state) {
 static void test_second_open_refused(void **state) {
   (void)state;
   char dir[PATH_MAX], path[PATH_MAX];
-  tu_mkdtemp(dir);
-  tu_path(path, dir, "held.spool");
   struct audit_row *rows[NROWS];
-  make_rows(rows);
-  int n = -1;
-  int64_t nos[4];
-  struct audit_spool *sp = open_ok(path, &n, nos, 4, NULL);
+  struct audit_spool *sp = fresh_spool(dir, path, "held.spool", rows);
   assert_int_equal(audit_spool_append(sp, rows, NROWS), NROWS);
 
   struct audit_row **rows2 = NULL;
@@ -663,6 +668,8 @@ static void test_second_open_refused(void **state) {
   /* The holder carries on; once it lets go the spool opens again with everything in it. */
   assert_int_equal(audit_spool_append(sp, rows, 1), NROWS + 1);
   audit_spool_close(sp);
+  int n = -1;
+  int64_t nos[4];
   sp = open_ok(path, &n, nos, 4, NULL);
   assert_int_equal(n, NROWS + 1);
   audit_spool_close(sp);
