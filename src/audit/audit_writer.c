@@ -13,7 +13,10 @@
 **
 ** Locking: `mu` guards the queue, the moved-on list, the counters and the
 ** stopping flags; `cv` wakes the writer when work arrives or it must stop,
-** `move_cv` wakes the mover, `moved_cv` wakes flushers.  Only the writer
+** `move_cv` wakes the mover, `moved_cv` wakes flushers.  A submission
+** signals `cv` only when the writer sleeps for want of work or its gathering
+** wait has what it waits for (`writer_state`): a wake-up per entry would cost
+** more than the fsync it shares.  Only the writer
 ** appends to the spool and only the mover empties it, each holding
 ** `spool_mu`.  With a spool the database connection is the mover's alone.
 ** Callbacks run on the writer thread with no lock held.
@@ -46,10 +49,18 @@ struct submission {
   struct submission *next;
 };
 
+/* What the writer thread is doing, so that submitters wake it only when it needs waking. */
+enum writer_state {
+  WRITER_BUSY,      /* writing a batch: it looks at the queue again when done */
+  WRITER_IDLE,      /* waiting for work: any submission wakes it */
+  WRITER_GATHERING, /* waiting for a batch to fill: woken when it holds batch_max entries */
+};
+
 struct audit_writer {
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;
+  enum writer_state writer_state;
   struct submission *head, *tail;
   size_t queued_rows;
   bool stopping;
@@ -169,7 +180,9 @@ static void *run(void *arg) {
       struct timespec ts;
       clock_gettime(CLOCK_MONOTONIC, &ts);
       ts.tv_sec += w->checkpoint_interval;
+      w->writer_state = WRITER_IDLE;
       int rc = pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+      w->writer_state = WRITER_BUSY;
       if (rc == ETIMEDOUT && !w->spool) {
         pthread_mutex_unlock(&w->mu);
         maybe_checkpoint(w, false);
@@ -188,9 +201,11 @@ static void *run(void *arg) {
       dl.tv_nsec += (long)w->batch_wait_us * 1000L;
       dl.tv_sec += dl.tv_nsec / 1000000000L;
       dl.tv_nsec %= 1000000000L;
+      w->writer_state = WRITER_GATHERING;
       while (w->queued_rows < (size_t)w->batch_max && !w->stopping) {
         if (pthread_cond_timedwait(&w->cv, &w->mu, &dl) == ETIMEDOUT) break;
       }
+      w->writer_state = WRITER_BUSY;
     }
     /* Take whole submissions up to batch_max rows (at least one). */
     struct submission *batch = w->head, *last = w->head;
@@ -466,7 +481,10 @@ void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_
   else w->head = s;
   w->tail = s;
   w->queued_rows += (size_t)n;
-  pthread_cond_signal(&w->cv);
+  if (w->writer_state == WRITER_IDLE ||
+      (w->writer_state == WRITER_GATHERING && w->queued_rows >= (size_t)w->batch_max)) {
+    pthread_cond_signal(&w->cv);
+  }
   pthread_mutex_unlock(&w->mu);
 }
 
