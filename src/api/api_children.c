@@ -21,9 +21,10 @@ void api_children_create(struct req *r) {
 
 /* GET /api/v1/children/{id} */
 void api_children_get(struct req *r) {
-  json_t *child = NULL;
-  int rc = svc_child_get(r, req_param(r, 0), &child);
-  if (!api_answer_failure(r, rc, NULL)) resp_json(r, 200, child);
+  struct buf text = BUF_INIT;
+  int rc = svc_child_get_text(r, req_param(r, 0), &text);
+  if (!api_answer_failure(r, rc, NULL)) resp_json_text(r, 200, &text);
+  buf_free(&text);
 }
 
 /* PATCH /api/v1/children/{id} */

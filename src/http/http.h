@@ -96,6 +96,7 @@ bool req_is_api(const struct req *r);
 
 /* Responses (each replaces any earlier one). */
 void resp_json(struct req *r, int status, json_t *body);
+void resp_json_text(struct req *r, int status, struct buf *text);
 void resp_error(struct req *r, int status, const char *code, const char *message);
 void resp_field_errors(struct req *r, struct field_errors *errs);
 void resp_db_error(struct req *r);

@@ -33,6 +33,16 @@ void resp_json(struct req *r, int status, json_t *body) {
   buf_putc(&r->out, '\n');
 }
 
+/* Answers STATUS with TEXT, JSON already written (taken; TEXT is left empty). */
+void resp_json_text(struct req *r, int status, struct buf *text) {
+  r->status = status;
+  set_type(r, "application/json");
+  buf_free(&r->out);
+  r->out = *text;
+  buf_init(text);
+  buf_putc(&r->out, '\n');
+}
+
 static json_t *error_body(const char *code, const char *message, json_t *fields) {
   json_t *err = json_pack("{s:s,s:s}", "code", code, "message", message);
   if (fields) json_object_set(err, "fields", fields);

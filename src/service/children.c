@@ -75,17 +75,20 @@ int svc_child_create(struct req *r, json_t *input, struct field_errors *errs, ch
 }
 
 /*
-** Reads child ID for the request's user.  A child the user may not see is
-** SVC_NOT_FOUND exactly as an absent one is; both are audited.
+** Reads child ID for the request's user into *OBJ or, when OBJ is NULL, as
+** JSON text onto TEXT.  A child the user may not see is SVC_NOT_FOUND
+** exactly as an absent one is; both are audited.
 */
-int svc_child_get(struct req *r, const char *id, json_t **out) {
+static int child_read(struct req *r, const char *id, json_t **obj, struct buf *text) {
   bool visible;
   if (svc_child_access(r, id, &visible) != SVC_OK) return SVC_ERROR;
   if (!visible) {
     req_audit(r, "child.read", "child", id, "denied", NULL);
     return SVC_NOT_FOUND;
   }
-  int rc = store_child_get(req_db(r), id, out);
+  struct db *db = req_db(r);
+  if (!db) return SVC_ERROR;
+  int rc = obj ? store_child_get(db, id, obj) : store_child_get_text(db, id, text);
   if (rc == DB_DONE) {
     req_audit(r, "child.read", "child", id, "not_found", NULL);
     return SVC_NOT_FOUND;
@@ -94,6 +97,12 @@ int svc_child_get(struct req *r, const char *id, json_t **out) {
   req_audit(r, "child.read", "child", id, "ok", NULL);
   return SVC_OK;
 }
+
+/* Reads child ID for the request's user (new reference in *OUT); see child_read. */
+int svc_child_get(struct req *r, const char *id, json_t **out) { return child_read(r, id, out, NULL); }
+
+/* Reads child ID for the request's user as the JSON text of svc_child_get's object, appended to OUT. */
+int svc_child_get_text(struct req *r, const char *id, struct buf *out) { return child_read(r, id, NULL, out); }
 
 static const char *const SERVER_FIELDS[] = {"id", "created_at", "updated_at", "version", "merged_into", NULL};
 

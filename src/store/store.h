@@ -15,6 +15,7 @@
 #include "access/principal.h"
 #include "access/roles.h"
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/codec.h"
 
 /* ---- schema ---- */
@@ -96,6 +97,7 @@ int store_token_list(struct db *db, json_t **out);
 /* ---- children ---- */
 int store_child_insert(struct db *db, const char *id, json_t *child, const char *created_by, int64_t now);
 int store_child_get(struct db *db, const char *id, json_t **out);
+int store_child_get_text(struct db *db, const char *id, struct buf *out);
 int store_child_update(struct db *db, const char *id, json_t *child, int expected_version, int64_t now);
 /* One term of a search: keys of KIND in [LO, HI). */
 struct search_term {

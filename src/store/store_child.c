@@ -3,6 +3,9 @@
 ** validated JSON object of the API; this file maps it to columns and keeps
 ** the child_search keys in step with it.
 */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/child.h"
@@ -107,8 +110,68 @@ int store_child_insert(struct db *db, const char *id, json_t *child, const char 
 }
 
 /*
-** Reads child ID as the API's JSON object (new reference in *OUT).
-** DB_ROW when found, DB_DONE when not.
+** The record's fields in the API's order, with the Q_GET column each comes
+** from.  Both readers below follow this one table, so the object and the
+** text forms of a record cannot drift apart.
+*/
+enum field_kind {
+  CF_TEXT,          /* a string, or null */
+  CF_TEXT_IF_SET,   /* a string, left out when null (merged_into) */
+  CF_JSON_ARRAY,    /* JSON text of an array; [] if anything else */
+  CF_JSON,          /* JSON text of an object, or null */
+  CF_BOOL,
+  CF_TIME,          /* epoch seconds, shown as ISO 8601 */
+  CF_INT,
+};
+static const struct child_field {
+  const char *name;
+  int col;
+  enum field_kind kind;
+} CHILD_FIELDS[] = {
+    {"id", 0, CF_TEXT},           {"first_name", 1, CF_TEXT},    {"last_name", 2, CF_TEXT},
+    {"aliases", 3, CF_JSON_ARRAY}, {"date_of_birth", 4, CF_TEXT}, {"gender", 5, CF_TEXT},
+    {"ethnicity", 6, CF_TEXT},    {"address", 7, CF_TEXT},       {"postcode", 8, CF_TEXT},
+    {"nhs_number", 9, CF_TEXT},   {"school", 10, CF_TEXT},       {"looked_after", 11, CF_BOOL},
+    {"placement", 12, CF_JSON},   {"created_at", 13, CF_TIME},   {"updated_at", 15, CF_TIME},
+    {"version", 16, CF_INT},      {"merged_into", 17, CF_TEXT_IF_SET},
+};
+
+/* Parses a stored JSON column as the record shows it (new reference). */
+static json_t *stored_json(const char *text, enum field_kind kind) {
+  json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+  if (kind == CF_JSON_ARRAY && !json_is_array(v)) {
+    json_decref(v);
+    return json_array();
+  }
+  return v ? v : json_null();
+}
+
+/* The value of field F in the current row of ST (new reference). */
+static json_t *field_value(struct db_stmt *st, const struct child_field *f) {
+  const char *t = db_text(st, f->col);
+  char at[ISO_TIME_LEN];
+  switch (f->kind) {
+  case CF_TEXT:
+  case CF_TEXT_IF_SET:
+    return t ? json_string(t) : json_null();
+  case CF_JSON_ARRAY:
+  case CF_JSON:
+    return stored_json(t, f->kind);
+  case CF_BOOL:
+    return json_boolean(db_int(st, f->col));
+  case CF_TIME:
+    time_format_iso(db_int(st, f->col), at);
+    return json_string(at);
+  case CF_INT:
+    return json_integer(db_int(st, f->col));
+  }
+  assert(0);
+  return json_null();
+}
+
+/*
+** Reads child ID.  DB_ROW with *OUT set to the API's object (the caller owns
+** it), DB_DONE when there is no such child, or an error.
 */
 int store_child_get(struct db *db, const char *id, json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_GET);
@@ -117,32 +180,75 @@ int store_child_get(struct db *db, const char *id, json_t **out) {
   int rc = db_step(st);
   if (rc == DB_ROW) {
     json_t *o = json_object();
-    json_set_col(o, "id", st, 0);
-    json_set_col(o, "first_name", st, 1);
-    json_set_col(o, "last_name", st, 2);
-    json_t *aliases = json_loads(db_text(st, 3) ? db_text(st, 3) : "[]", 0, NULL);
-    json_object_set_new(o, "aliases", json_is_array(aliases) ? aliases : json_array());
-    if (aliases && !json_is_array(aliases)) json_decref(aliases);
-    json_set_col(o, "date_of_birth", st, 4);
-    json_set_col(o, "gender", st, 5);
-    json_set_col(o, "ethnicity", st, 6);
-    json_set_col(o, "address", st, 7);
-    json_set_col(o, "postcode", st, 8);
-    json_set_col(o, "nhs_number", st, 9);
-    json_set_col(o, "school", st, 10);
-    json_object_set_new(o, "looked_after", json_boolean(db_int(st, 11)));
-    const char *pl = db_text(st, 12);
-    json_t *placement = pl ? json_loads(pl, 0, NULL) : NULL;
-    json_object_set_new(o, "placement", placement ? placement : json_null());
-    char at[ISO_TIME_LEN];
-    time_format_iso(db_int(st, 13), at);
-    json_object_set_new(o, "created_at", json_string(at));
-    time_format_iso(db_int(st, 15), at);
-    json_object_set_new(o, "updated_at", json_string(at));
-    json_object_set_new(o, "version", json_integer(db_int(st, 16)));
-    /* A record merged into another says where it went (and nothing else changes in its shape). */
-    if (!db_null(st, 17)) json_set_col(o, "merged_into", st, 17);
+    for (size_t i = 0; i < sizeof CHILD_FIELDS / sizeof *CHILD_FIELDS; i++) {
+      const struct child_field *f = &CHILD_FIELDS[i];
+      /* A record merged into another says where it went (and nothing else changes in its shape). */
+      if (f->kind == CF_TEXT_IF_SET && db_null(st, f->col)) continue;
+      json_object_set_new(o, f->name, field_value(st, f));
+    }
     *out = o;
+  }
+  db_reset(st);
+  return rc;
+}
+
+static int append_json(const char *text, size_t len, void *out) {
+  buf_append(out, text, len);
+  return 0;
+}
+
+/*
+** Reads child ID as the compact JSON text of the object store_child_get
+** gives, byte for byte, appended to OUT: the record read on every fetch is
+** written without building the object first.  DB_ROW, DB_DONE (OUT
+** untouched) or an error.
+*/
+int store_child_get_text(struct db *db, const char *id, struct buf *out) {
+  struct db_stmt *st = db_prepare(db, &Q_GET);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    buf_putc(out, '{');
+    bool first = true;
+    for (size_t i = 0; i < sizeof CHILD_FIELDS / sizeof *CHILD_FIELDS; i++) {
+      const struct child_field *f = &CHILD_FIELDS[i];
+      const char *t = db_text(st, f->col);
+      if (f->kind == CF_TEXT_IF_SET && !t) continue;
+      if (!first) buf_putc(out, ',');
+      first = false;
+      buf_json_string(out, f->name);
+      buf_putc(out, ':');
+      char at[ISO_TIME_LEN];
+      switch (f->kind) {
+      case CF_TEXT:
+      case CF_TEXT_IF_SET:
+        if (t) buf_json_string(out, t);
+        else buf_puts(out, "null");
+        break;
+      case CF_JSON_ARRAY:
+      case CF_JSON:
+        if (f->kind == CF_JSON_ARRAY && t && strcmp(t, "[]") == 0) {
+          buf_puts(out, "[]"); /* nearly every child: no parse needed */
+        } else {
+          json_t *v = stored_json(t, f->kind);
+          json_dump_callback(v, append_json, out, JSON_COMPACT | JSON_ENCODE_ANY);
+          json_decref(v);
+        }
+        break;
+      case CF_BOOL:
+        buf_puts(out, db_int(st, f->col) ? "true" : "false");
+        break;
+      case CF_TIME:
+        time_format_iso(db_int(st, f->col), at);
+        buf_json_string(out, at);
+        break;
+      case CF_INT:
+        buf_printf(out, "%" PRId64, db_int(st, f->col));
+        break;
+      }
+    }
+    buf_putc(out, '}');
   }
   db_reset(st);
   return rc;

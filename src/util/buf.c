@@ -78,3 +78,42 @@ char *buf_steal(struct buf *b) {
   buf_init(b);
   return d;
 }
+
+/*
+** Appends S (UTF-8, NUL-terminated) as a JSON string, quoted and escaped as
+** jansson writes it: the two-character escapes for quote, backslash and
+** \b \f \n \r \t, \u00XX for the other control characters, everything else
+** as it is.  So text written here matches json_dumps of the same string.
+*/
+void buf_json_string(struct buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  buf_putc(b, '"');
+  const char *run = s;
+  for (const char *p = s;; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (p > run) buf_append(b, run, (size_t)(p - run));
+    if (c == 0) break;
+    run = p + 1;
+    char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+    size_t n = 2;
+    switch (c) {
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    case '\b': esc[1] = 'b'; break;
+    case '\f': esc[1] = 'f'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    default:
+      esc[1] = 'u';
+      esc[2] = '0';
+      esc[3] = '0';
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 15];
+      n = 6;
+    }
+    buf_append(b, esc, n);
+  }
+  buf_putc(b, '"');
+}

@@ -24,6 +24,7 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void buf_json_string(struct buf *b, const char *s);
 const char *buf_cstr(struct buf *b);
 char *buf_steal(struct buf *b);
 

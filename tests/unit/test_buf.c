@@ -89,6 +89,31 @@ static void test_buf_long_printf(void **state) {
 }
 
 /* xstrdup, xstrndup and xasprintf copy exactly; zero-size allocations still give memory. */
+/* JSON strings are escaped exactly as jansson escapes them, for every byte value and for UTF-8 text. */
+static void test_buf_json_string(void **state) {
+  (void)state;
+  char s[256];
+  int n = 0;
+  for (int c = 1; c < 256; c++) {
+    if (c >= 0x80) break; /* single bytes only up to ASCII; UTF-8 text below */
+    s[n++] = (char)c;
+  }
+  s[n] = '\0';
+  const char *cases[] = {"", "plain", s, "quote \" backslash \\ slash /", "Zo\xc3\xab \xe2\x80\xa8 \xf0\x9f\x98\x80",
+                         "\x01\x1f\x7f end", "\n\r\t\b\f"};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct buf b = BUF_INIT;
+    buf_json_string(&b, cases[i]);
+    json_t *str = json_string(cases[i]);
+    assert_non_null(str);
+    char *want = json_dumps(str, JSON_ENCODE_ANY);
+    assert_string_equal(buf_cstr(&b), want);
+    free(want);
+    json_decref(str);
+    buf_free(&b);
+  }
+}
+
 static void test_xalloc(void **state) {
   (void)state;
   assert_null(xstrdup(NULL));
@@ -196,7 +221,8 @@ static void test_embedded(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_buf_append),  cmocka_unit_test(test_buf_growth_reset_steal),
-      cmocka_unit_test(test_buf_long_printf), cmocka_unit_test(test_xalloc),
+      cmocka_unit_test(test_buf_long_printf), cmocka_unit_test(test_buf_json_string),
+      cmocka_unit_test(test_xalloc),
       cmocka_unit_test(test_codes),       cmocka_unit_test(test_roles),
       cmocka_unit_test(test_embedded),
   };
