@@ -56,12 +56,29 @@ static int finish(struct cli *c, int rc, struct field_errors *errs, json_t *out,
   return exit_code;
 }
 
+/*
+** After parsing: EXIT_OK when every option named in REQUIRED (NULL-ended) was
+** given, else names the first missing one and prints usage (exit 2), before
+** anything is opened or read.
+*/
+static int require(int rc, const char *cmd, const char *usage, json_t *given, const char *const *required) {
+  if (rc != EXIT_OK) return rc;
+  for (const char *const *o = required; *o; o++) {
+    if (!json_object_get(given, *o)) {
+      cli_error(cmd, "--%s is required", *o);
+      return cli_usage(cmd, usage);
+    }
+  }
+  return EXIT_OK;
+}
+
 static int agency_add(int argc, char **argv) {
   static const struct option opts[] = {OPT("code", 1), OPT("name", 2), OPT("type", 3), {NULL, 0, NULL, 0}};
-  static const char usage[] = "add --code C --name N --type police|social_care|health|education|youth_justice|voluntary|housing|other";
+  static const char usage[] = "--code C --name N --type police|social_care|health|education|youth_justice|voluntary|housing|other";
   struct cli c;
   struct fields f = {json_object(), false};
   int rc = cli_parse(&c, "agency add", argc, argv, NULL, opts, collect, &f, usage);
+  rc = require(rc, "agency add", usage, f.obj, (const char *const[]){"code", "name", "type", NULL});
   if (rc == EXIT_OK) rc = cli_open(&c, false);
   if (rc == EXIT_OK) {
     struct field_errors errs;
@@ -80,10 +97,11 @@ static int user_add(int argc, char **argv) {
   static const struct option opts[] = {OPT("username", 4), OPT("name", 2),    OPT("agency", 5),
                                        OPT("role", 6),     OPT("manager", 7), OPT("email", 8),
                                        {"password-stdin", no_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
-  static const char usage[] = "add --username U --name N --agency CODE --role ROLE [--manager U2] [--email E] --password-stdin";
+  static const char usage[] = "--username U --name N --agency CODE --role ROLE [--manager U2] [--email E] --password-stdin";
   struct cli c;
   struct fields f = {json_object(), false};
   int rc = cli_parse(&c, "user add", argc, argv, NULL, opts, collect, &f, usage);
+  rc = require(rc, "user add", usage, f.obj, (const char *const[]){"username", "name", "agency", "role", NULL});
   if (rc == EXIT_OK && !f.password_stdin) {
     cli_error("user add", "the password is read from standard input: give --password-stdin");
     rc = cli_usage("user add", usage);
@@ -108,10 +126,11 @@ static int user_add(int argc, char **argv) {
 
 static int token_create(int argc, char **argv) {
   static const struct option opts[] = {OPT("username", 4), OPT("label", 9), {NULL, 0, NULL, 0}};
-  static const char usage[] = "create --username U [--label L]";
+  static const char usage[] = "--username U [--label L]";
   struct cli c;
   struct fields f = {json_object(), false};
   int rc = cli_parse(&c, "token create", argc, argv, NULL, opts, collect, &f, usage);
+  rc = require(rc, "token create", usage, f.obj, (const char *const[]){"username", NULL});
   if (rc == EXIT_OK) rc = cli_open(&c, false);
   if (rc == EXIT_OK) {
     struct field_errors errs;
@@ -128,12 +147,12 @@ static int token_create(int argc, char **argv) {
 
 static int token_revoke(int argc, char **argv) {
   static const struct option opts[] = {OPT("id", 10), {NULL, 0, NULL, 0}};
-  static const char usage[] = "revoke --id TOKEN_ID";
+  static const char usage[] = "--id TOKEN_ID";
   struct cli c;
   struct fields f = {json_object(), false};
   int rc = cli_parse(&c, "token revoke", argc, argv, NULL, opts, collect, &f, usage);
+  rc = require(rc, "token revoke", usage, f.obj, (const char *const[]){"id", NULL});
   const char *id = json_string_value(json_object_get(f.obj, "id"));
-  if (rc == EXIT_OK && !id) rc = cli_usage("token revoke", usage);
   if (rc == EXIT_OK) rc = cli_open(&c, false);
   if (rc == EXIT_OK) rc = finish(&c, svc_token_revoke(&c.req, id), NULL, NULL, NULL);
   json_decref(f.obj);

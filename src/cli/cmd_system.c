@@ -120,7 +120,7 @@ int cmd_audit(int argc, char **argv) {
   static const struct option opts[] = {{"key", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
   struct verify_opts o = {NULL};
   struct cli c;
-  int rc = cli_parse(&c, "audit verify", argc - 1, argv + 1, NULL, opts, verify_opt, &o, usage);
+  int rc = cli_parse(&c, "audit verify", argc - 1, argv + 1, NULL, opts, verify_opt, &o, usage + strlen("verify "));
   if (rc == EXIT_OK) rc = cli_open(&c, false);
   if (rc != EXIT_OK) {
     cli_close(&c);

@@ -78,6 +78,7 @@ static const struct setting settings[] = {
     I(escalation_interval_hours, "4", 1, 1000),
     S(mash_manager, ""),
     I(cse_meeting_working_days, "10", 1, 365),
+    I(risk_review_request_working_days, "5", 1, 100),
     I(missing_flag_episodes, "3", 2, 100),
     I(missing_flag_days, "90", 1, 3650),
     S(match_model_file, ""),

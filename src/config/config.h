@@ -58,6 +58,7 @@ struct config {
   int escalation_interval_hours; /* working hours between escalation steps */
   char *mash_manager;         /* username escalations of unassigned MASH work go to first */
   int cse_meeting_working_days; /* multi-agency CSE meeting after a high-risk finding */
+  int risk_review_request_working_days; /* a requested review of a child's risk assessment */
   int missing_flag_episodes;  /* this many missing episodes ... */
   int missing_flag_days;      /* ... within this many days flag the child */
   char *match_model_file;     /* record-linkage model; empty: the shipped one */

@@ -29,7 +29,8 @@ int mailer_flush(struct db *db, const struct config *cfg, int64_t now, struct ma
     } else {
       int attempts = mail[i].attempts + 1;
       int64_t delay = attempts >= MAX_ATTEMPTS ? 86400 * 365 : (int64_t)60 << (attempts < 10 ? attempts : 10);
-      log_warn("mail: message %s not sent (attempt %d): %s", mail[i].id, attempts, err);
+      /* The relay's reply may echo the recipient's address: it is kept with the message, not in the log. */
+      log_warn("mail: message %s not sent (attempt %d); the reason is kept with the message", mail[i].id, attempts);
       rc = store_email_failed(db, mail[i].id, err, now + delay);
       res->failed++;
     }

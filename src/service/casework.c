@@ -229,7 +229,7 @@ int svc_involve(struct req *r, const char *child_id, const char *reason) {
 ** Asks for a review of CHILD_ID's risk assessment: a deadline on the child
 ** (kind "risk_review_request", which the next assessment meets) for the lead
 ** worker, or the MASH queue when there is none, due within
-** RISK_REVIEW_REQUEST_WORKING_DAYS.  REASON is the work-list title (no
+** the risk_review_request_working_days setting.  REASON is the work-list title (no
 ** personal details).  A request already open stays as it is unless
 ** TAKE_OVER, which retitles it and keeps the sooner due time.  Returns DB_OK
 ** or a store error.
@@ -241,7 +241,7 @@ int svc_risk_review_request(struct req *r, const char *child_id, const char *rea
   if (rc < 0) return rc;
   bool open = rc == DB_ROW && d.met_at == 0;
   if (open && !take_over) return DB_OK;
-  int64_t due = svc_add_working_days(r, time_now(), RISK_REVIEW_REQUEST_WORKING_DAYS);
+  int64_t due = svc_add_working_days(r, time_now(), r->app->cfg->risk_review_request_working_days);
   if (open && d.due_at < due) due = d.due_at;
   char lead[ID_MAX];
   rc = store_lead_worker(db, child_id, lead);

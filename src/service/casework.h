@@ -41,7 +41,4 @@ int svc_chronology(struct req *r, const char *child_id, int64_t at, const char *
 int svc_involve(struct req *r, const char *child_id, const char *reason);
 int svc_risk_review_request(struct req *r, const char *child_id, const char *reason, bool take_over);
 
-/* Working days within which a requested risk review is due. */
-#define RISK_REVIEW_REQUEST_WORKING_DAYS 5
-
 #endif

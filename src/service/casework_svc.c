@@ -1129,6 +1129,18 @@ int svc_meetings_for_child(struct req *r, const char *child_id, json_t **out) {
   }
   *out = json_pack("{s:o}", "meetings", list);
   req_audit(r, ACTION, "child", child_id, "ok", NULL);
+  /* A meeting shown here about other children too is a read of their records as well, as a fetch of it would be. */
+  size_t i, j;
+  json_t *m, *v;
+  json_array_foreach(list, i, m) {
+    json_t *d = NULL;
+    json_array_foreach(json_object_get(m, "child_ids"), j, v) {
+      if (!json_is_string(v) || strcmp(json_string_value(v), child_id) == 0) continue;
+      if (!d) d = json_pack("{s:O}", "meeting", json_object_get(m, "id"));
+      req_audit(r, "meeting.read", "child", json_string_value(v), "ok", d);
+    }
+    json_decref(d);
+  }
   return SVC_OK;
 }
 

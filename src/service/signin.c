@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "core/password.h"
 #include "core/totp.h"
 #include "http/app.h"
@@ -25,12 +26,26 @@
 /*
 ** Audits a sign-in attempt.  The subject is the account tried (USER_ID, when
 ** the username is known), so that failed and locked attempts show in that
-** account's audit trail even though nobody is signed in yet.
+** account's audit trail even though nobody is signed in yet.  A name that is
+** no account is recorded only as the first 32 hex digits of its BLAKE2b-512
+** hash: repeated tries of one name can be told apart and a suspected name
+** checked, but a password typed into the username box is not kept readable.
 */
 static void audit_login(struct req *r, const char *outcome, const char *username, const char *user_id,
                         const char *why) {
-  json_t *d = json_pack("{s:s,s:s?}", "username", username, "reason", why);
   const char *subject = user_id && *user_id ? user_id : r->who.user_id[0] ? r->who.user_id : NULL;
+  json_t *d;
+  if (subject) {
+    d = json_pack("{s:s,s:s?}", "username", username, "reason", why);
+  } else {
+    unsigned char h[64];
+    char hex[2 * sizeof h + 1];
+    crypto_generichash(h, sizeof h, (const unsigned char *)(username ? username : ""), username ? strlen(username) : 0,
+                       NULL, 0);
+    hex_encode(h, sizeof h, hex);
+    hex[32] = '\0';
+    d = json_pack("{s:n,s:s,s:s?}", "username", "username_hash", hex, "reason", why);
+  }
   req_audit(r, "auth.login", "user", subject, outcome, d);
   json_decref(d);
 }

@@ -55,7 +55,7 @@ int svc_chronology_list(struct req *r, const char *child_id, const char *agency,
     return SVC_NOT_FOUND;
   }
   if (rc != DB_ROW) return SVC_ERROR;
-  if (store_chronology_list(req_db(r), child_id, agency, type, 1000, out) != DB_OK) return SVC_ERROR;
+  if (store_chronology_list(req_db(r), child_id, agency, type, out) != DB_OK) return SVC_ERROR;
   json_t *d = json_pack("{s:s?,s:s?}", "agency", agency, "type", type);
   req_audit(r, "child.chronology", "child", child_id, "ok", d);
   json_decref(d);

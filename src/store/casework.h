@@ -100,7 +100,7 @@ struct chron_event {
   const char *recorded_by; /* user id, may be NULL */
 };
 int store_chronology_add(struct db *db, const struct chron_event *e, int64_t now);
-int store_chronology_list(struct db *db, const char *child_id, const char *agency_code, const char *type, int limit,
+int store_chronology_list(struct db *db, const char *child_id, const char *agency_code, const char *type,
                           json_t **out);
 
 #endif

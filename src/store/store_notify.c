@@ -31,11 +31,13 @@ DB_QUERY(Q_CHAIN, "SELECT id, username, manager_id, email, role, disabled FROM u
 DB_QUERY(Q_LEAD, "SELECT worker_id FROM allocations WHERE child_id = $1 AND ended_at IS NULL "
                  "ORDER BY allocated_at DESC LIMIT 1");
 DB_QUERY(Q_C_ADD, "INSERT INTO chronology (id, child_id, at, type, agency_id, summary, ref_type, ref_id, "
-                  "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+                  "recorded_by, recorded_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM chronology WHERE child_id = $2))");
 DB_QUERY(Q_C_LIST, "SELECT c.at, c.type, a.code, a.name, c.summary, c.ref_type, c.ref_id, u.username FROM chronology c "
                    "LEFT JOIN agencies a ON a.id = c.agency_id LEFT JOIN users u ON u.id = c.recorded_by "
                    "WHERE c.child_id = $1 AND (CAST($2 AS TEXT) IS NULL OR a.code = $2) "
-                   "AND (CAST($3 AS TEXT) IS NULL OR c.type = $3) ORDER BY c.at DESC, c.recorded_at DESC, c.id LIMIT $4");
+                   "AND (CAST($3 AS TEXT) IS NULL OR c.type = $3) "
+                   "ORDER BY c.at DESC, c.recorded_at DESC, c.seq DESC, c.id");
 
 static json_t *iso(int64_t t) {
   char at[ISO_TIME_LEN];
@@ -308,16 +310,17 @@ static void chron_row(struct db_stmt *st, json_t *o) {
 
 /*
 ** A child's chronology newest first, optionally only one agency's (by code)
-** or one type of event, as the contract's [{"at","type","agency","summary","ref"}].
+** or one type of event, as the contract's [{"at","type","agency","summary","ref"}]:
+** every event, with no cap, since a history cut short looks complete.  Events
+** at the same moment come newest recorded first.
 */
-int store_chronology_list(struct db *db, const char *child_id, const char *agency_code, const char *type, int limit,
+int store_chronology_list(struct db *db, const char *child_id, const char *agency_code, const char *type,
                           json_t **out) {
   struct db_stmt *st = db_prepare(db, &Q_C_LIST);
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, child_id);
   db_bind_text(st, 2, agency_code);
   db_bind_text(st, 3, type);
-  db_bind_int(st, 4, limit);
   return store_rows_json(st, chron_row, out);
 }
 

@@ -140,9 +140,15 @@ test('a multi-agency CSE meeting records attendees by agency, decisions and acti
   const got = await as.police.get(`/api/v1/meetings/${meeting.id}`);
   assert.equal(got.status, 200);
   assert.deepEqual(got.json, meeting);
+  const readsOfFirst = () => sh.scalar(`SELECT count(*) FROM audit_log WHERE object_id = '${kids[0].id}' AND action = 'meeting.read' AND actor = '${u.cse.username}'`);
+  assert.equal(await readsOfFirst(), 0);
   const list = await as.cse.get(`/api/v1/children/${kids[1].id}/meetings`);
   assert.equal(list.status, 200);
   assert.deepEqual(list.json.meetings.map((m) => m.id), [meeting.id]);
+  // The meeting shown is about the other child too: that child's audit trail records the read.
+  assert.equal(await readsOfFirst(), 1);
+  const entry = (await sh.query(`SELECT details FROM audit_log WHERE object_id = '${kids[0].id}' AND action = 'meeting.read' AND actor = '${u.cse.username}'`))[0];
+  assert.equal(JSON.parse(entry.details).meeting, meeting.id);
   assert.equal(await sh.scalar(`SELECT count(*) FROM audit_log WHERE action = 'meeting.create' AND outcome = 'ok'`), 2, 'one entry per child');
 });
 

@@ -27,7 +27,8 @@ const q = (s) => s.replace(/'/g, "''");
 
 before(async () => {
   // The server's own deadline pass runs once at start only: the tests move the clock with `sla run --as-of`.
-  sh = await Safehub.create({ env: { SAFEHUB_SLA_INTERVAL: '86400' } });
+  // A requested risk review falls due in 15 working days here (5 by default): the setting is honoured.
+  sh = await Safehub.create({ env: { SAFEHUB_SLA_INTERVAL: '86400', SAFEHUB_RISK_REVIEW_REQUEST_WORKING_DAYS: '15' } });
   await addAgencies(sh);
   u.director = await sh.addUser({ username: 'm.dir', role: 'director', agency: 'HFCSC' });
   u.manager = await sh.addUser({ username: 'm.mgr', role: 'manager', agency: 'HFCSC', manager: 'm.dir' });
@@ -313,6 +314,8 @@ test('three episodes in 90 days flag the child and ask for a risk review; spread
   assert.equal(rr.length, 1);
   assert.equal(rr[0].title, 'Risk review requested: repeated missing episodes');
   assert.equal(rr[0].owner_id, null, 'no lead worker: the MASH queue');
+  const dueDays = (Number(rr[0].due_at) - Date.now() / 1000) / DAY;
+  assert.ok(dueDays > 18 && dueDays < 28, `15 working days is about three weeks (from a weekend a little less), not ${dueDays.toFixed(1)} days`);
   const list = (await as.sw.get(`/api/v1/children/${child.id}/missing-episodes`)).json;
   assert.deepEqual(list.flag, { flagged: true, episodes_in_period: 3, period_days: 90, threshold: 3 });
   const starts = list.episodes.map((e) => epoch(e.went_missing_at));

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include "core/child.h"
+#include "store/casework.h"
 #include "util/timeutil.h"
 
 /* Setup: a migrated scratch SQLite database per test. */
@@ -655,6 +656,37 @@ static void test_child_text(void **state) {
   json_decref(c);
 }
 
+/* The chronology lists every event, newest first; events at the same second newest recorded first. */
+static void test_chronology_order(void **state) {
+  struct db *db = DB(state);
+  json_t *c = child_record("Amy", "Hart", "2012-03-04", "s60 1ae");
+  char id[ID_MAX];
+  ids_new("ch", id, sizeof id);
+  assert_int_equal(db_begin(db), DB_OK);
+  assert_int_equal(store_child_insert(db, id, c, "us_creator", 1795860000), DB_OK);
+  enum { N = 1200 }; /* more than any page size: nothing is cut off */
+  for (int i = 0; i < N; i++) {
+    char summary[32];
+    snprintf(summary, sizeof summary, "event %d", i);
+    struct chron_event e = {.at = i < 20 ? 1795860000 : 1795860000 - i, .type = "note", .summary = summary};
+    snprintf(e.child_id, sizeof e.child_id, "%s", id);
+    assert_int_equal(store_chronology_add(db, &e, 1795860100), DB_OK);
+  }
+  assert_int_equal(db_commit(db), DB_OK);
+  json_t *list = NULL;
+  assert_int_equal(store_chronology_list(db, id, NULL, NULL, &list), DB_OK);
+  assert_int_equal(json_array_size(list), N);
+  /* Events 0..19 share one second and one recording time: the last recorded comes first. */
+  for (int i = 0; i < 20; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "event %d", 19 - i);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, (size_t)i), "summary")), want);
+  }
+  assert_string_equal(json_string_value(json_object_get(json_array_get(list, N - 1), "summary")), "event 1199");
+  json_decref(list);
+  json_decref(c);
+}
+
 /* Children: insert and read back every field; update with the version check; count. */
 static void test_children(void **state) {
   struct db *db = DB(state);
@@ -997,6 +1029,7 @@ static void test_pool(void **state) {
   cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),                \
   cmocka_unit_test_setup_teardown(test_children, setup, teardown),              \
   cmocka_unit_test_setup_teardown(test_child_text, setup, teardown),            \
+  cmocka_unit_test_setup_teardown(test_chronology_order, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_search_keys, setup, teardown),           \
   cmocka_unit_test_setup_teardown(test_match_candidates, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_involvement, setup, teardown),           \
