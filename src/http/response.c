@@ -17,31 +17,35 @@ static void set_type(struct req *r, const char *type) {
   r->content_type = xstrdup(type);
 }
 
-/* json_dump_callback's sink: straight into the response buffer, with no copy of the text between. */
+/* json_dump_callback's sink: straight into the response text, with no copy between. */
 static int append_json(const char *text, size_t len, void *out) {
   buf_append(out, text, len);
   return 0;
 }
 
-/* Answers STATUS with BODY as JSON; steals the reference. */
-void resp_json(struct req *r, int status, json_t *body) {
+/* Answers STATUS with the body in OUT (taken; OUT is left empty) as content type TYPE. */
+static void resp_body(struct req *r, int status, const char *type, struct buf *out) {
   r->status = status;
-  set_type(r, "application/json");
-  buf_reset(&r->out);
-  json_dump_callback(body, append_json, &r->out, JSON_COMPACT);
-  json_decref(body);
-  buf_putc(&r->out, '\n');
+  set_type(r, type);
+  buf_free(&r->out);
+  r->out = *out;
+  buf_init(out);
 }
 
 /* Answers STATUS with TEXT, JSON already written (taken; TEXT is left empty). */
 void resp_json_text(struct req *r, int status, struct buf *text) {
-  r->status = status;
-  set_type(r, "application/json");
-  buf_free(&r->out);
-  r->out = *text;
-  buf_init(text);
-  buf_putc(&r->out, '\n');
+  buf_putc(text, '\n');
+  resp_body(r, status, "application/json", text);
 }
+
+/* Answers STATUS with BODY as JSON; steals the reference. */
+void resp_json(struct req *r, int status, json_t *body) {
+  struct buf text = BUF_INIT;
+  json_dump_callback(body, append_json, &text, JSON_COMPACT);
+  json_decref(body);
+  resp_json_text(r, status, &text);
+}
+
 
 static json_t *error_body(const char *code, const char *message, json_t *fields) {
   json_t *err = json_pack("{s:s,s:s}", "code", code, "message", message);
@@ -75,13 +79,7 @@ void resp_db_error(struct req *r) {
 }
 
 /* Answers STATUS with the HTML in PAGE (taken; PAGE is left empty). */
-void resp_html(struct req *r, int status, struct buf *page) {
-  r->status = status;
-  set_type(r, "text/html; charset=utf-8");
-  buf_free(&r->out);
-  r->out = *page;
-  buf_init(page);
-}
+void resp_html(struct req *r, int status, struct buf *page) { resp_body(r, status, "text/html; charset=utf-8", page); }
 
 /* 303 See Other to LOCATION, which must be a path on this site. */
 void resp_redirect(struct req *r, const char *location) {

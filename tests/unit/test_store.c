@@ -605,6 +605,14 @@ static json_t *child_record(const char *first, const char *last, const char *dob
   return c;
 }
 
+/* Inserts validated record C as a new child, committed; its id into ID. */
+static void insert_child(struct db *db, json_t *c, char id[ID_MAX]) {
+  ids_new("ch", id, ID_MAX);
+  assert_int_equal(db_begin(db), DB_OK);
+  assert_int_equal(store_child_insert(db, id, c, "us_creator", 1795860000), DB_OK);
+  assert_int_equal(db_commit(db), DB_OK);
+}
+
 /* The text form of a record is the compact dump of its object form, byte for byte, whatever the content. */
 static void assert_text_matches_object(struct db *db, const char *id) {
   json_t *obj = NULL;
@@ -626,10 +634,7 @@ static void test_child_text(void **state) {
   json_t *c = child_record("Zo\\u00eb \\\"Jo\\\"", "O'Brien\\\\\\t", "2012-03-04", "s60 1ae");
   json_object_set_new(c, "address", json_string("Flat 2\nLine \x01 two \xe2\x80\xa8"));
   char id[ID_MAX];
-  ids_new("ch", id, sizeof id);
-  assert_int_equal(db_begin(db), DB_OK);
-  assert_int_equal(store_child_insert(db, id, c, "us_creator", 1795860000), DB_OK);
-  assert_int_equal(db_commit(db), DB_OK);
+  insert_child(db, c, id);
   assert_text_matches_object(db, id);
   /* No aliases, no placement, nulls. */
   json_object_set_new(c, "aliases", json_array());
@@ -661,9 +666,8 @@ static void test_chronology_order(void **state) {
   struct db *db = DB(state);
   json_t *c = child_record("Amy", "Hart", "2012-03-04", "s60 1ae");
   char id[ID_MAX];
-  ids_new("ch", id, sizeof id);
+  insert_child(db, c, id);
   assert_int_equal(db_begin(db), DB_OK);
-  assert_int_equal(store_child_insert(db, id, c, "us_creator", 1795860000), DB_OK);
   enum { N = 1200 }; /* more than any page size: nothing is cut off */
   for (int i = 0; i < N; i++) {
     char summary[32];
@@ -692,10 +696,7 @@ static void test_children(void **state) {
   struct db *db = DB(state);
   json_t *c = child_record("Zo\\u00eb", "O'Brien", "2012-03-04", "s60 1ae");
   char id[ID_MAX];
-  ids_new("ch", id, sizeof id);
-  assert_int_equal(db_begin(db), DB_OK);
-  assert_int_equal(store_child_insert(db, id, c, "us_creator", 1795860000), DB_OK);
-  assert_int_equal(db_commit(db), DB_OK);
+  insert_child(db, c, id);
   json_t *got = NULL;
   assert_int_equal(store_child_get(db, id, &got), DB_ROW);
   assert_string_equal(json_string_value(json_object_get(got, "id")), id);
