@@ -960,13 +960,12 @@ int svc_referral_create(struct req *r, json_t *input, struct field_errors *errs,
   ref.is_open = true;
   ref.updated_at = now;
   int64_t triage_due = svc_add_working_hours(r, now, cfg->triage_red_hours);
+  /* Every referral is received, to be rated and decided by the MASH; one reporting immediate danger is red
+     from the start (not yet rated by the MASH: triaged_at stays unset until someone there rates it). */
+  snprintf(ref.status, sizeof ref.status, "received");
   if (ref.immediate_danger) {
-    snprintf(ref.status, sizeof ref.status, "triaged");
     snprintf(ref.rag, sizeof ref.rag, "red");
     ref.rag_reason = xstrdup("The referrer reported that the child is in immediate danger.");
-    ref.triaged_at = now;
-  } else {
-    snprintf(ref.status, sizeof ref.status, "received");
   }
   ref.next_due_at = triage_due < ref.due_at ? triage_due : ref.due_at;
   int year = 0, month, day;
@@ -980,7 +979,7 @@ int svc_referral_create(struct req *r, json_t *input, struct field_errors *errs,
   if (rc == DB_OK && !referral_reference_format(year, number, ref.reference, sizeof ref.reference)) rc = DB_ERROR;
   if (rc == DB_OK) rc = store_referral_insert(db, &ref);
   if (rc == DB_OK) rc = open_deadline(r, &ref, "decision", 1, "decision", NULL, ref.due_at);
-  if (rc == DB_OK && !ref.immediate_danger) rc = open_deadline(r, &ref, "triage", 1, "rating (triage)", NULL, triage_due);
+  if (rc == DB_OK) rc = open_deadline(r, &ref, "triage", 1, "rating (triage)", NULL, triage_due);
   if (rc == DB_OK && ref.immediate_danger) {
     int64_t checks = svc_add_working_hours(r, now, cfg->triage_red_hours);
     rc = open_deadline(r, &ref, "mash_checks", 1, "MASH checks (red)", NULL, checks);
@@ -1000,8 +999,8 @@ int svc_referral_create(struct req *r, json_t *input, struct field_errors *errs,
     rc = record(r, &ref, now, "received", false, detail, "referral", summary);
   }
   if (rc == DB_OK && ref.immediate_danger) {
-    snprintf(summary, sizeof summary, "Referral %s: rated red at once (immediate danger reported)", ref.reference);
-    rc = record(r, &ref, now, "triaged", true, json_pack("{s:s}", "rag", "red"), "triage", summary);
+    snprintf(summary, sizeof summary, "Referral %s: red at once (immediate danger reported)", ref.reference);
+    rc = record(r, &ref, now, "danger_reported", true, json_pack("{s:s}", "rag", "red"), "triage", summary);
   }
   if (rc == DB_OK) rc = request_risk_review(r, &ref);
   if (rc == DB_OK) {
@@ -1096,7 +1095,7 @@ static int begin_change(struct req *r, const char *id, const char *action, enum 
     return SVC_ERROR;
   }
   enum referral_status to;
-  if (ev != RE_COUNT && referral_transition(*status, ev, ref->rag[0] != '\0', &to) != 0) {
+  if (ev != RE_COUNT && referral_transition(*status, ev, ref->triaged_at != 0, &to) != 0) {
     rc = conflict(r, action, ref, referral_refusal(*status, ev), why);
     store_referral_free(ref);
     return rc;
@@ -1222,7 +1221,7 @@ int svc_referral_decide(struct req *r, const char *id, json_t *input, struct fie
   const char *outcome = jstr(input, "outcome");
   a.needs_signoff = referral_needs_signoff(outcome, ref.rag, ref.immediate_danger, carries_cse(r, &ref));
   enum referral_status to;
-  referral_transition(s, a.needs_signoff ? RE_DECIDE_FOR_SIGNOFF : RE_DECIDE, ref.rag[0] != '\0', &to);
+  referral_transition(s, a.needs_signoff ? RE_DECIDE_FOR_SIGNOFF : RE_DECIDE, ref.triaged_at != 0, &to);
   snprintf(ref.status, sizeof ref.status, "%s", referral_status_name(to));
   snprintf(ref.outcome, sizeof ref.outcome, "%s", outcome);
   store_referral_set_text(&ref.rationale, jstr(input, "rationale"));
@@ -1331,7 +1330,7 @@ int svc_referral_signoff(struct req *r, const char *id, json_t *input, struct fi
   snprintf(a.decider, sizeof a.decider, "%s", ref.decided_by);
   snprintf(a.outcome, sizeof a.outcome, "%s", ref.outcome);
   enum referral_status to;
-  referral_transition(s, a.approved ? RE_SIGNOFF_APPROVE : RE_SIGNOFF_SEND_BACK, ref.rag[0] != '\0', &to);
+  referral_transition(s, a.approved ? RE_SIGNOFF_APPROVE : RE_SIGNOFF_SEND_BACK, ref.triaged_at != 0, &to);
   snprintf(ref.status, sizeof ref.status, "%s", referral_status_name(to));
   if (a.approved) {
     ref.signed_off_at = time_now();
@@ -1481,7 +1480,7 @@ int svc_referral_answer_challenge(struct req *r, const char *id, json_t *input, 
   int old = ref.version;
   struct answer_arg a = {same(jstr(input, "outcome"), "decision_stands"), ref.challenge_round};
   enum referral_status to;
-  referral_transition(s, a.stands ? RE_CHALLENGE_STANDS : RE_CHALLENGE_OVERTURNED, ref.rag[0] != '\0', &to);
+  referral_transition(s, a.stands ? RE_CHALLENGE_STANDS : RE_CHALLENGE_OVERTURNED, ref.triaged_at != 0, &to);
   snprintf(ref.status, sizeof ref.status, "%s", referral_status_name(to));
   snprintf(ref.challenge_outcome, sizeof ref.challenge_outcome, "%s", jstr(input, "outcome"));
   store_referral_set_text(&ref.challenge_response, jstr(input, "response"));

@@ -839,6 +839,8 @@ static void history_text(struct buf *b, json_t *e) {
   json_t *d = json_object_get(e, "detail");
   if (!strcmp(type, "received")) {
     hf(b, "Referral received");
+  } else if (!strcmp(type, "danger_reported")) {
+    hf(b, "Red at once: the referrer reported that the child is in immediate danger");
   } else if (!strcmp(type, "triaged")) {
     hf(b, "Rated %s", js(d, "rag"));
     if (js(d, "reason")) hf(b, ": %s", js(d, "reason"));

@@ -49,7 +49,8 @@ test('a person is matched to the child already recorded, best first, with an exp
   const fields = Object.fromEntries(c[0].explanation.map((f) => [f.field, f]));
   assert.equal(fields.date_of_birth.level, 'exact');
   assert.equal(fields.postcode.level, 'exact');
-  assert.match(fields.last_name.level, /jaro-winkler|metaphone|exact/);
+  // Which near level depends on the random letters (a dropped doubled letter is a spelling variant): any near one.
+  assert.match(fields.last_name.level, /jaro-winkler|metaphone|variant|exact/);
   assert.ok(fields.date_of_birth.weight > 0 && typeof c[0].match_weight === 'number');
   assert.equal(c[0].child.first_name, 'Precious');
   const seen = await sh.scalar(`SELECT count(*) AS n FROM audit_log WHERE action = 'child.match_candidate' AND object_id = '${q(first.id)}'`);

@@ -321,10 +321,16 @@ test('a child in immediate danger is red at once and the MASH manager is told; t
     immediate_danger: true,
   });
   assert.equal(sent.status, 201, sent.describe());
-  assert.equal(sent.json.status, 'triaged');
+  // Received like every referral (the contract's status), but red from the start and on the red clock.
+  assert.equal(sent.json.status, 'received');
   assert.equal(sent.json.rag, 'red');
+  assert.equal(sent.json.triaged_at, null, 'not yet rated by the MASH');
   assert.ok(sent.json.deadlines.some((d) => d.kind === 'mash_checks' && d.met_at === null));
-  assert.ok(!sent.json.deadlines.some((d) => d.kind === 'triage'), 'already rated: no triage deadline');
+  const triage = sent.json.deadlines.find((d) => d.kind === 'triage');
+  assert.ok(triage && triage.met_at === null, 'the MASH still rates it');
+  assert.deepEqual(sent.json.history.map((e) => e.type), ['received', 'danger_reported']);
+  const events = await sh.query(`SELECT detail FROM referral_events WHERE referral_id = '${sent.json.id}' AND type = 'danger_reported'`);
+  assert.equal(JSON.parse(events[0].detail).chronology.summary, `Referral ${sent.json.reference}: red at once (immediate danger reported)`);
   assert.deepEqual(await notificationKinds('mashmgr', sent.json.id), ['immediate_danger']);
   assert.deepEqual(await notificationKinds('mash', sent.json.id), ['immediate_danger']);
   const v = await sh.cli(['audit', 'verify']);
