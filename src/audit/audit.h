@@ -96,6 +96,7 @@ void audit_spool_close(struct audit_spool *sp);
 int64_t audit_spool_last(const struct audit_spool *sp);
 void audit_spool_continue_after(struct audit_spool *sp, int64_t moved);
 size_t audit_spool_size(const struct audit_spool *sp);
+void audit_spool_prefill(struct audit_spool *sp, size_t bytes);
 int64_t audit_spool_append(struct audit_spool *sp, struct audit_row **rows, int n);
 int audit_spool_reset(struct audit_spool *sp);
 char *audit_spool_name(const char *path);

@@ -22,6 +22,12 @@
 ** and a gap then shows between the log and the signed checkpoints.  Appending
 ** refuses an entry that reading back would refuse, so nothing acknowledged is
 ** ever cut off by a record after it.
+**
+** The writer asks for the file to be filled with zeros ahead of the records
+** (audit_spool_prefill): a batch then overwrites blocks that already exist,
+** and its fdatasync writes only them, not the file's size and allocation as
+** well, which made each flush about half as expensive.  Zeros after the last
+** record are an end, not damage: they are kept at open, with no warning.
 */
 #include <assert.h>
 #include <errno.h>
@@ -49,7 +55,16 @@ struct audit_spool {
   uint8_t check[AUDIT_SPOOL_CHECK]; /* of the last record in the file; zeros when empty */
   int64_t last_no;                  /* the last spool number written (or known moved) */
   size_t size;                      /* bytes of whole records in the file */
+  size_t filled;                    /* bytes of the file written: the records, then zeros (>= size) */
+  size_t prefill;                   /* zeros to keep written ahead of the records (0: none) */
 };
+
+static bool all_zero(const uint8_t *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (p[i]) return false;
+  }
+  return true;
+}
 
 static void put_u32(struct buf *b, uint32_t v) {
   uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
@@ -211,7 +226,7 @@ static int sync_parent(const char *path) {
 struct audit_spool *audit_spool_open(const char *path, struct audit_row ***rows, int64_t **nos, int *n, char *err,
                                      size_t errlen) {
   bool existed = access(path, F_OK) == 0;
-  int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return NULL;
@@ -244,13 +259,16 @@ struct audit_spool *audit_spool_open(const char *path, struct audit_row ***rows,
   sp->path = xstrdup(path);
   sp->size = audit_spool_decode((const uint8_t *)b.data, b.len, rows, nos, n, sp->check);
   sp->last_no = *n > 0 ? (*nos)[*n - 1] : 0;
-  if (sp->size < b.len) {
+  /* Zeros after the records were written ahead of them: the end, kept as left. */
+  bool torn = sp->size < b.len && !all_zero((const uint8_t *)b.data + sp->size, b.len - sp->size);
+  sp->filled = torn ? sp->size : b.len;
+  if (torn) {
     /* A crash mid-append leaves a short last record; anything else here was damaged or altered. */
     log_warn("audit spool %s: %zu bytes after entry %lld are not whole records that check; cut off (a record torn "
              "by a crash, or a damaged or altered file)",
              path, b.len - sp->size, (long long)sp->last_no);
   }
-  if (sp->size < b.len && (ftruncate(fd, (off_t)sp->size) != 0 || fdatasync(fd) != 0)) {
+  if (torn && (ftruncate(fd, (off_t)sp->size) != 0 || fdatasync(fd) != 0)) {
     snprintf(err, errlen, "%s: cannot cut off a torn tail: %s", path, strerror(errno));
     buf_free(&b);
     audit_rows_free(*rows, *n);
@@ -277,6 +295,39 @@ void audit_spool_continue_after(struct audit_spool *sp, int64_t moved) {
 }
 size_t audit_spool_size(const struct audit_spool *sp) { return sp->size; }
 
+/* From now on keeps at least BYTES of zeros written after the records (0: none). */
+void audit_spool_prefill(struct audit_spool *sp, size_t bytes) { sp->prefill = bytes; }
+
+/*
+** Writes zeros from the end of what is written to at least END plus the
+** prefill.  On failure puts the file back as it was and returns -1 (the
+** batch is then simply appended, growing the file).
+*/
+static int fill_ahead(struct audit_spool *sp, size_t end) {
+  static const uint8_t zeros[65536];
+  size_t target = end + sp->prefill;
+  size_t at = sp->filled;
+  while (at < target) {
+    size_t len = target - at < sizeof zeros ? target - at : sizeof zeros;
+    ssize_t w = pwrite(sp->fd, zeros, len, (off_t)at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      log_warn("audit spool %s: cannot write ahead (%s); appending without", sp->path, w < 0 ? strerror(errno) : "short write");
+      if (ftruncate(sp->fd, (off_t)sp->filled) != 0) sp->broken = true;
+      return -1;
+    }
+    at += (size_t)w;
+  }
+  /* Flushed now, on their own: otherwise each later batch's fdatasync would write out zeros it then overwrites. */
+  if (fdatasync(sp->fd) != 0) {
+    log_warn("audit spool %s: cannot flush the zeros written ahead (%s); appending without", sp->path, strerror(errno));
+    if (ftruncate(sp->fd, (off_t)sp->filled) != 0) sp->broken = true;
+    return -1;
+  }
+  sp->filled = target;
+  return 0;
+}
+
 /*
 ** Appends ROWS[N] with the next spool numbers and makes them durable (one
 ** write and one fdatasync).  Returns the last number given, or 0 on failure,
@@ -300,10 +351,11 @@ int64_t audit_spool_append(struct audit_spool *sp, struct audit_row **rows, int 
       return 0;
     }
   }
+  if (sp->prefill > 0 && sp->size + b.len > sp->filled) fill_ahead(sp, sp->size + b.len);
   size_t off = 0;
-  bool ok = true;
-  while (off < b.len) {
-    ssize_t w = write(sp->fd, b.data + off, b.len - off);
+  bool ok = !sp->broken;
+  while (ok && off < b.len) {
+    ssize_t w = pwrite(sp->fd, b.data + off, b.len - off, (off_t)(sp->size + off));
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       ok = false;
@@ -320,10 +372,12 @@ int64_t audit_spool_append(struct audit_spool *sp, struct audit_row **rows, int 
                 strerror(errno));
       sp->broken = true;
     }
+    sp->filled = sp->size;
     buf_free(&b);
     return 0;
   }
   sp->size += b.len;
+  if (sp->filled < sp->size) sp->filled = sp->size;
   sp->last_no += n;
   memcpy(sp->check, check, sizeof check);
   buf_free(&b);
@@ -337,6 +391,7 @@ int audit_spool_reset(struct audit_spool *sp) {
     return -1;
   }
   sp->size = 0;
+  sp->filled = 0;
   memset(sp->check, 0, sizeof sp->check);
   return 0;
 }

@@ -38,6 +38,8 @@
 #define MOVE_MAX 8000
 /* Spooled entries waiting for the table beyond which the writer holds new batches back. */
 #define UNMOVED_LIMIT 200000
+/* Zeros the spool keeps written ahead of its records, so that a batch's fdatasync writes only its data. */
+#define SPOOL_PREFILL (4u << 20)
 /* The longest audit_writer_flush waits for the mover. */
 #define FLUSH_WAIT_MS 10000
 
@@ -342,6 +344,7 @@ static int open_spool(struct audit_writer *w, const char *path, char *err, size_
   int n;
   w->spool = audit_spool_open(path, &rows, &nos, &n, err, errlen);
   if (!w->spool) return -1;
+  audit_spool_prefill(w->spool, SPOOL_PREFILL);
   w->spool_name = audit_spool_name(path);
   int64_t moved;
   if (store_audit_spool_get(w->db, w->spool_name, &moved) != DB_OK) {

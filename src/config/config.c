@@ -56,7 +56,7 @@ static const struct setting settings[] = {
     S(audit_checkpoint_file, "data/audit-checkpoints.log"),
     I(audit_checkpoint_interval, "60", 1, 86400),
     I(audit_batch_max, "512", 1, 100000),
-    I(audit_batch_wait_us, "1000", 0, 100000),
+    I(audit_batch_wait_us, "200", 0, 100000),
     S(audit_spool, "auto"),
     I(audit_move_interval_ms, "1000", 1, 60000),
     S(access_log, "-"),

@@ -606,6 +606,101 @@ static void test_file_lifecycle(void **state) {
   tu_rmtree(dir);
 }
 
+/* True when the LEN bytes of the file at PATH from OFFSET are all zero. */
+static bool zeros_at(const char *path, off_t offset, size_t len) {
+  int fd = open(path, O_RDONLY);
+  assert_true(fd >= 0);
+  uint8_t *p = xmalloc(len);
+  assert_int_equal(pread(fd, p, len, offset), (ssize_t)len);
+  close(fd);
+  bool zero = true;
+  for (size_t i = 0; i < len; i++) zero = zero && p[i] == 0;
+  free(p);
+  return zero;
+}
+
+/*
+** With prefill the file is written with zeros ahead of its records: appends
+** within them leave its size alone, zeros after the last record are kept at
+** open as its end, a record torn inside them is still cut off, and reset and
+** a refused append give the zeros back.
+*/
+static void test_prefill(void **state) {
+  (void)state;
+  enum { AHEAD = 8192 };
+  char dir[PATH_MAX], path[PATH_MAX];
+  struct audit_row *rows[NROWS];
+  struct audit_spool *sp = fresh_spool(dir, path, "audit.spool", rows);
+  audit_spool_prefill(sp, AHEAD);
+  assert_int_equal(audit_spool_append(sp, rows, 1), 1);
+  size_t one = audit_spool_size(sp);
+  assert_int_equal(file_size(path), (off_t)(one + AHEAD));
+  assert_true(zeros_at(path, (off_t)one, AHEAD));
+  assert_int_equal(audit_spool_append(sp, rows, 2), 3);
+  size_t good = audit_spool_size(sp);
+  assert_true(good < one + AHEAD);
+  assert_int_equal(file_size(path), (off_t)(one + AHEAD)); /* written into the zeros: no growth */
+  assert_true(zeros_at(path, (off_t)good, one + AHEAD - good));
+  audit_spool_close(sp);
+
+  /* Reopened: the three entries; the zeros after them are the end, kept as they are. */
+  int n = -1;
+  int64_t nos[8];
+  sp = open_ok(path, &n, nos, 8, NULL);
+  assert_int_equal(n, 3);
+  assert_int_equal(audit_spool_size(sp), good);
+  assert_int_equal(file_size(path), (off_t)(one + AHEAD));
+  audit_spool_prefill(sp, AHEAD);
+  /* A batch bigger than what is left ahead: the zeros are extended past it first. */
+  struct audit_row *many[NROWS * 4];
+  for (int i = 0; i < NROWS * 4; i++) many[i] = rows[i % NROWS];
+  int64_t last = audit_spool_append(sp, many, NROWS * 4);
+  assert_int_equal(last, 3 + NROWS * 4);
+  size_t big = audit_spool_size(sp);
+  assert_true(file_size(path) >= (off_t)(big + AHEAD));
+  assert_true(zeros_at(path, (off_t)big, AHEAD));
+  audit_spool_close(sp);
+  sp = open_ok(path, &n, nos, 8, NULL);
+  assert_int_equal(n, 3 + NROWS * 4);
+  audit_spool_close(sp);
+
+  /* Half a record written into the zeros (a crash mid-append) is cut off, zeros and all. */
+  struct buf next = BUF_INIT;
+  uint8_t zero_check[AUDIT_SPOOL_CHECK] = {0};
+  audit_spool_encode(&next, zero_check, last + 1, rows[0]);
+  int fd = open(path, O_WRONLY);
+  assert_true(fd >= 0);
+  assert_int_equal(pwrite(fd, next.data, next.len / 2, (off_t)big), (ssize_t)(next.len / 2));
+  close(fd);
+  buf_free(&next);
+  sp = open_ok(path, &n, nos, 8, NULL);
+  assert_int_equal(n, 3 + NROWS * 4);
+  assert_int_equal(file_size(path), (off_t)big);
+  audit_spool_prefill(sp, AHEAD);
+
+  /* A refused batch leaves the file as it was; reset empties it, zeros too. */
+  assert_int_equal(audit_spool_append(sp, rows, 1), last + 1);
+  off_t before = file_size(path);
+  struct audit_row *bad = audit_row_new("us_1", "jo", "mash", "RMBC", "child.read", "child", "ch_1", "ok", NULL,
+                                        NULL, NULL);
+  free(bad->action);
+  bad->action = NULL;
+  assert_int_equal(audit_spool_append(sp, &bad, 1), 0);
+  assert_int_equal(file_size(path), before);
+  audit_rows_free(&bad, 1);
+  assert_int_equal(audit_spool_reset(sp), 0);
+  assert_int_equal(file_size(path), 0);
+  assert_int_equal(audit_spool_append(sp, rows, 1), last + 2);
+  assert_int_equal(file_size(path), (off_t)(audit_spool_size(sp) + AHEAD));
+  audit_spool_close(sp);
+  sp = open_ok(path, &n, nos, 8, NULL);
+  assert_int_equal(n, 1);
+  assert_int_equal(nos[0], last + 2);
+  audit_spool_close(sp);
+  free_rows(rows, NROWS);
+  tu_rmtree(dir);
+}
+
 /*
 ** Appending refuses what reading back would refuse (an entry over the size
 ** limit, one without an action), writing nothing, so a record after it that
@@ -734,6 +829,7 @@ int main(void) {
       cmocka_unit_test(test_format_as_documented),
       cmocka_unit_test(test_malformed_bodies),
       cmocka_unit_test(test_file_lifecycle),
+      cmocka_unit_test(test_prefill),
       cmocka_unit_test(test_append_refuses_unreadable),
       cmocka_unit_test(test_second_open_refused),
       cmocka_unit_test(test_open_missing_folder),
