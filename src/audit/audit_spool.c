@@ -295,17 +295,21 @@ void audit_spool_continue_after(struct audit_spool *sp, int64_t moved) {
 }
 size_t audit_spool_size(const struct audit_spool *sp) { return sp->size; }
 
-/* From now on keeps at least BYTES of zeros written after the records (0: none). */
+/* From now on keeps up to BYTES of zeros written after the records (0: none); see fill_ahead. */
 void audit_spool_prefill(struct audit_spool *sp, size_t bytes) { sp->prefill = bytes; }
 
 /*
-** Writes zeros from the end of what is written to at least END plus the
-** prefill.  On failure puts the file back as it was and returns -1 (the
-** batch is then simply appended, growing the file).
+** Writes zeros from the end of what is written to END and then some: twice
+** what the spool holds, at least 64 KiB, at most the prefill.  So a spool
+** emptied every second under light use writes little, and a busy one extends
+** rarely.  On failure puts the file back as it was and returns -1 (the batch
+** is then simply appended, growing the file).
 */
 static int fill_ahead(struct audit_spool *sp, size_t end) {
   static const uint8_t zeros[65536];
-  size_t target = end + sp->prefill;
+  size_t ahead = 2 * sp->size > sizeof zeros ? 2 * sp->size : sizeof zeros;
+  if (ahead > sp->prefill) ahead = sp->prefill;
+  size_t target = end + ahead;
   size_t at = sp->filled;
   while (at < target) {
     size_t len = target - at < sizeof zeros ? target - at : sizeof zeros;

@@ -38,7 +38,7 @@
 #define MOVE_MAX 8000
 /* Spooled entries waiting for the table beyond which the writer holds new batches back. */
 #define UNMOVED_LIMIT 200000
-/* Zeros the spool keeps written ahead of its records, so that a batch's fdatasync writes only its data. */
+/* The most zeros the spool keeps written ahead of its records, so that a batch's fdatasync writes only its data. */
 #define SPOOL_PREFILL (4u << 20)
 /* The longest audit_writer_flush waits for the mover. */
 #define FLUSH_WAIT_MS 10000
