@@ -80,6 +80,8 @@ void audit_writer_stop(struct audit_writer *w);
 void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg);
 bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n);
 bool audit_writer_flush(struct audit_writer *w);
+bool audit_writer_unmoved(struct audit_writer *w);
+void audit_writer_flush_async(struct audit_writer *w, audit_done_fn done, void *arg);
 void audit_writer_stats(struct audit_writer *w, struct audit_writer_stats *st);
 
 /* The spool file (audit_spool.c). */

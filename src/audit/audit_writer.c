@@ -43,6 +43,15 @@
 /* The longest audit_writer_flush waits for the mover. */
 #define FLUSH_WAIT_MS 10000
 
+/* A change waiting for the spool to be in the table before its handler runs (audit_writer_flush_async). */
+struct flush_waiter {
+  int64_t target;      /* the spool number the table must reach */
+  int64_t deadline_ms; /* given up on (called back not ok) after this */
+  audit_done_fn done;
+  void *arg;
+  struct flush_waiter *next;
+};
+
 struct submission {
   struct audit_row **rows;
   int n;
@@ -87,6 +96,7 @@ struct audit_writer {
   int64_t oldest_ms;          /* when the oldest unmoved entry was spooled */
   int64_t moved_through;      /* the last spool number in the table */
   int64_t flush_to;           /* a flusher wants the table to reach this */
+  struct flush_waiter *waiters; /* flushers that did not wait on their thread, called back by the mover */
   bool writer_done;
   int move_interval_ms;
   uint64_t moves, moved, move_failures;
@@ -257,6 +267,38 @@ static bool move_due(struct audit_writer *w, int64_t now_ms) {
 }
 
 /*
+** Calls back, with no lock held, the flush waiters whose target the table
+** has reached (ok), whose time is up or, when ALL, every one (ok if reached).
+** Called with w->mu held; returns with it held.
+*/
+static void call_waiters(struct audit_writer *w, bool all) {
+  if (!w->waiters) return;
+  int64_t now = time_mono_ms();
+  struct flush_waiter *due = NULL, **pp = &w->waiters;
+  while (*pp) {
+    struct flush_waiter *f = *pp;
+    if (all || f->target <= w->moved_through || now >= f->deadline_ms) {
+      *pp = f->next;
+      f->next = due;
+      due = f;
+    } else {
+      pp = &f->next;
+    }
+  }
+  int64_t moved = w->moved_through;
+  pthread_mutex_unlock(&w->mu);
+  while (due) {
+    struct flush_waiter *next = due->next;
+    bool ok = due->target <= moved;
+    if (!ok) log_warn("audit: spooled entries not yet in the log; a change's entries may precede them");
+    due->done(due->arg, ok);
+    free(due);
+    due = next;
+  }
+  pthread_mutex_lock(&w->mu);
+}
+
+/*
 ** The mover: chains spooled entries into the table, oldest first, and
 ** empties the spool when all of it is there.  On a database failure the
 ** entries stay in the spool and in memory and are tried again.
@@ -265,12 +307,14 @@ static void *move_run(void *arg) {
   struct audit_writer *w = arg;
   pthread_mutex_lock(&w->mu);
   for (;;) {
+    call_waiters(w, false);
     int64_t now = time_mono_ms();
     if (!move_due(w, now)) {
       if (w->writer_done && w->nunmoved == 0) break;
       struct timespec ts;
       clock_gettime(CLOCK_MONOTONIC, &ts);
       int64_t wait_ms = w->nunmoved > 0 ? w->move_interval_ms - (now - w->oldest_ms) : 1000;
+      if (w->waiters && wait_ms > 100) wait_ms = 100; /* a waiter whose time is up is told soon */
       if (wait_ms < 1) wait_ms = 1;
       ts.tv_sec += wait_ms / 1000;
       ts.tv_nsec += (wait_ms % 1000) * 1000000L;
@@ -329,6 +373,7 @@ static void *move_run(void *arg) {
     maybe_checkpoint(w, false);
     pthread_mutex_lock(&w->mu);
   }
+  call_waiters(w, true); /* none may be left waiting on a mover that has gone */
   pthread_mutex_unlock(&w->mu);
   maybe_checkpoint(w, true);
   return NULL;
@@ -543,6 +588,46 @@ bool audit_writer_flush(struct audit_writer *w) {
   }
   pthread_mutex_unlock(&w->mu);
   return ok;
+}
+
+/* True when spooled entries wait to be moved into the table (a flush would have to wait). */
+bool audit_writer_unmoved(struct audit_writer *w) {
+  if (!w || !w->spool) return false;
+  pthread_mutex_lock(&w->mu);
+  bool any = w->nunmoved > 0;
+  pthread_mutex_unlock(&w->mu);
+  return any;
+}
+
+/*
+** As audit_writer_flush, without waiting on the caller's thread: DONE(ARG,
+** ok) is called once everything spooled before the call is in the table (ok),
+** or after FLUSH_WAIT_MS or when the writer stops without getting there (not
+** ok).  When nothing needs moving it is called at once, on the caller's
+** thread; otherwise on the mover's, with no lock held.
+*/
+void audit_writer_flush_async(struct audit_writer *w, audit_done_fn done, void *arg) {
+  if (!w || !w->spool) {
+    done(arg, true);
+    return;
+  }
+  pthread_mutex_lock(&w->mu);
+  int64_t target = w->unmoved_first + w->nunmoved - 1;
+  if (w->nunmoved == 0 || target <= w->moved_through) {
+    pthread_mutex_unlock(&w->mu);
+    done(arg, true);
+    return;
+  }
+  struct flush_waiter *f = xcalloc(1, sizeof *f);
+  f->target = target;
+  f->deadline_ms = time_mono_ms() + FLUSH_WAIT_MS;
+  f->done = done;
+  f->arg = arg;
+  f->next = w->waiters;
+  w->waiters = f;
+  if (target > w->flush_to) w->flush_to = target;
+  pthread_cond_signal(&w->move_cv);
+  pthread_mutex_unlock(&w->mu);
 }
 
 void audit_writer_stats(struct audit_writer *w, struct audit_writer_stats *st) {

@@ -13,7 +13,8 @@
 ** is never held waiting for a disk flush.  If the audit cannot be written the
 ** response is replaced by a 503: nothing is shown that was not recorded.
 ** Before a change (an unsafe method) the writer's spool is flushed into the
-** log, so that the change's entries follow those of reads answered before it.
+** log, so that the change's entries follow those of reads answered before it;
+** the connection is suspended meanwhile, so the pool thread serves others.
 **
 ** Shutdown on SIGTERM/SIGINT: stop accepting, let requests in flight finish
 ** (up to 30 s), then stop the daemon and flush the audit writer.
@@ -46,7 +47,13 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-enum { RS_NEW, RS_BODY, RS_SUSPENDED, RS_RESUMED, RS_SENT };
+/*
+** A request's life: its body arrives (RS_BODY); a change may wait, suspended,
+** for the audit spool to reach the log (RS_FLUSHING, then RS_FLUSHED when its
+** handler is due); a request with audit entries waits, suspended, for them to
+** be durable (RS_SUSPENDED, then RS_RESUMED); then its response is queued.
+*/
+enum { RS_NEW, RS_BODY, RS_FLUSHING, RS_FLUSHED, RS_SUSPENDED, RS_RESUMED, RS_SENT };
 
 static atomic_int in_flight;
 /*
@@ -242,15 +249,28 @@ static void refuse_unauthenticated(struct req *r, int why) {
              why == AUTH_EXPIRED ? "Your session has ended. Sign in again." : "Sign in to use this.");
 }
 
-/* Runs the pipeline described at the top of this file, up to the handler's response. */
-static void process(struct req *r) {
+/* The audit spool is in the log (or given up on): the change's handler may run; see process(). */
+static void flushed(void *arg, bool ok) {
+  struct req *r = arg;
+  (void)ok; /* not ok is logged by the writer; the change goes ahead, as the order is only at risk */
+  r->state = RS_FLUSHED;
+  MHD_resume_connection(r->conn);
+}
+
+/*
+** Runs the pipeline described at the top of this file, up to the handler's
+** response.  False when the connection was suspended before the handler ran
+** (a change waiting for the audit spool); on_request runs the handler when it
+** is resumed.
+*/
+static bool process(struct req *r) {
   if (strncmp(r->url, "/assets/", 8) == 0 && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
     serve_asset(r);
-    return;
+    return true;
   }
   if (r->body_too_big) {
     resp_error(r, 413, "too_large", "The request body is too large.");
-    return;
+    return true;
   }
   bool wrong_method = false;
   r->route = router_match(r->method, r->url, r->params, &r->nparams, &r->route_index, &wrong_method);
@@ -261,34 +281,34 @@ static void process(struct req *r) {
       if (html) web_error_page(r, 405, "That method is not allowed here.");
       else resp_json(r, 405, json_pack("{s:{s:s,s:s}}", "error", "code", "method_not_allowed", "message",
                                         "That method is not allowed here."));
-      return;
+      return true;
     }
     /* A web 404 still shows who is signed in, so the page keeps its navigation. */
     if (!req_is_api(r) && auth_authenticate(r) == AUTH_ERROR) memset(&r->who, 0, sizeof r->who);
     resp_error(r, 404, "not_found", "There is nothing here.");
-    return;
+    return true;
   }
-  if (req_parse_query(r) != 0) return;
+  if (req_parse_query(r) != 0) return true;
   const struct route *rt = r->route;
   int auth = auth_authenticate(r);
   if (auth == AUTH_ERROR) {
     resp_db_error(r);
-    return;
+    return true;
   }
   if (!(rt->flags & ROUTE_PUBLIC)) {
     if (auth != AUTH_OK) {
       refuse_unauthenticated(r, auth);
-      return;
+      return true;
     }
     if (strcmp(r->who.stage, "full") != 0 && !(rt->flags & ROUTE_SECOND_FACTOR)) {
       if (rt->flags & ROUTE_HTML) resp_redirect(r, "/sign-in/second-factor");
       else resp_error(r, 401, "second_factor_required", "Complete the second sign-in step first.");
-      return;
+      return true;
     }
     if (!role_in(r->who.role, rt->roles)) {
       req_audit(r, "access.denied", "route", rt->pattern, "denied", NULL);
       resp_error(r, 403, "forbidden", "Your role does not allow this.");
-      return;
+      return true;
     }
   }
   if (unsafe_method(r->method)) {
@@ -296,25 +316,37 @@ static void process(struct req *r) {
     if (r->who.kind != AUTH_TOKEN && !auth_same_origin(r)) {
       req_audit(r, "access.cross_site", "route", rt->pattern, "denied", NULL);
       resp_error(r, 403, "cross_site", "Cross-site requests are refused.");
-      return;
+      return true;
     }
   }
-  if (req_parse_body(r) != 0) return;
+  if (req_parse_body(r) != 0) return true;
   if (unsafe_method(r->method) && r->who.kind == AUTH_SESSION) {
     const char *token = req_header(r, "X-CSRF-Token");
     if (!token && r->form) token = json_string_value(json_object_get(r->form, "csrf_token"));
     if (!auth_csrf_ok(r, token)) {
       req_audit(r, "access.csrf", "route", rt->pattern, "denied", NULL);
       resp_error(r, 403, "csrf", "The form has expired or did not come from Safehub. Please try again.");
-      return;
+      return true;
     }
   }
   if (r->form) json_object_del(r->form, "csrf_token");
   /* Reads already answered may still be spooled: chain them before this change's own entries, so the log keeps
-     the order in which things happened. */
-  if (unsafe_method(r->method) && !audit_writer_flush(r->app->audit))
-    log_warn("audit: spooled entries not yet in the log; this change's entries may precede them");
+     the order in which things happened.  The connection waits suspended (the mover calls flushed()), except
+     while stopping, when nothing may be left suspended. */
+  if (unsafe_method(r->method) && audit_writer_unmoved(r->app->audit)) {
+    if (atomic_load(&stopping)) {
+      if (!audit_writer_flush(r->app->audit))
+        log_warn("audit: spooled entries not yet in the log; this change's entries may precede them");
+    } else {
+      release_db(r);
+      r->state = RS_FLUSHING;
+      MHD_suspend_connection(r->conn);
+      audit_writer_flush_async(r->app->audit, flushed, r);
+      return false;
+    }
+  }
   rt->fn(r);
+  return true;
 }
 
 static void audited(void *arg, bool ok) {
@@ -328,6 +360,8 @@ static void audited(void *arg, bool ok) {
   r->state = RS_RESUMED;
   MHD_resume_connection(r->conn);
 }
+
+static enum MHD_Result finish(struct app *app, struct MHD_Connection *conn, struct req *r);
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
@@ -349,6 +383,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   if (r->state == RS_RESUMED) return send_response(r);
   if (r->state == RS_SENT) return MHD_YES;
+  if (r->state == RS_FLUSHED) {
+    r->state = RS_BODY;
+    r->route->fn(r);
+    return finish(app, conn, r);
+  }
   if (*upload_data_size) {
     if (!r->body_too_big) {
       if (r->body.len + *upload_data_size > (size_t)app->cfg->max_body) {
@@ -361,7 +400,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *upload_data_size = 0;
     return MHD_YES;
   }
-  process(r);
+  if (!process(r)) return MHD_YES; /* suspended until the audit spool is in the log */
+  return finish(app, conn, r);
+}
+
+/* After the handler: the request's audit entries made durable (suspending the connection meanwhile), then the response. */
+static enum MHD_Result finish(struct app *app, struct MHD_Connection *conn, struct req *r) {
   release_db(r);
   if (r->naudit > 0 && atomic_load(&stopping)) {
     struct audit_row **rows = r->audit;

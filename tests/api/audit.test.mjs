@@ -236,6 +236,36 @@ test('the audit log is append-only from the application: every entry keeps its p
   assert.equal(r.code, 0, r.stderr);
 });
 
+test('a change waits (its connection suspended) for the reads already answered to reach the log, and follows them', async () => {
+  // Moves far apart: without the flush before a change, the reads would still be in the spool.
+  await sh.start({ env: { SAFEHUB_AUDIT_MOVE_INTERVAL_MS: '60000' } });
+  // (Both without a second factor: the tests after this sign in the director again within the same time step.)
+  const reader = await sh.login(users.social_worker);
+  const writer = await sh.login(users.social_worker);
+  const start = Number(await sh.scalar('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log', { settled: false }));
+  for (let i = 0; i < 5; i++) assert.equal((await reader.get(`/api/v1/children/${child.id}`)).status, 200);
+  const metrics = (await sh.client().get('/metrics')).text;
+  const unmoved = Number(/^safehub_audit_unmoved_entries (\d+)$/m.exec(metrics)[1]);
+  if (sh.kind === 'sqlite') assert.ok(unmoved >= 5, `the reads wait in the spool: ${unmoved}`);
+  // The change and more reads at once: every request is answered.
+  const [p, ...more] = await Promise.all([
+    writer.patch(`/api/v1/children/${child.id}`, { school: 'Canal Side Academy' }),
+    ...Array.from({ length: 5 }, () => reader.get(`/api/v1/children/${child.id}`)),
+  ]);
+  assert.equal(p.status, 200, p.describe());
+  for (const g of more) assert.equal(g.status, 200);
+  const rows = await sh.query(
+    `SELECT seq, action FROM audit_log WHERE object_id = '${child.id}' AND action IN ('child.read', 'child.update') AND actor = '${users.social_worker.username}' ORDER BY seq`,
+    { settled: false },
+  );
+  const update = rows.find((r) => r.action === 'child.update' && Number(r.seq) === Math.max(...rows.filter((x) => x.action === 'child.update').map((x) => Number(x.seq))));
+  const readsBefore = rows.filter((r) => r.action === 'child.read' && Number(r.seq) > start && Number(r.seq) < Number(update.seq)).length;
+  assert.ok(readsBefore >= 5, `the five reads answered before the change precede it in the chain (${readsBefore})`);
+  await sh.stop();
+  const r = await verify(sh.dsn, join(sh.dir, 'audit-checkpoints.log'));
+  assert.equal(r.code, 0, r.stderr);
+});
+
 test('a server killed outright loses no audited read: spooled entries reach the log at the next start, once', async () => {
   const reads = () =>
     sh.scalar(`SELECT count(*) AS n FROM audit_log WHERE action = 'child.read' AND object_id = '${child.id}'`, { settled: false });

@@ -255,6 +255,66 @@ static void test_flush_moves_spooled(void **state) {
   tu_db_close(&t);
 }
 
+/* What a flush_async callback saw: how often it was called, whether ok, and the entries then in the table. */
+struct flushed {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int calls;
+  bool ok;
+  int64_t in_table;
+  struct tu_db *t;
+};
+
+static void on_flushed(void *arg, bool ok) {
+  struct flushed *f = arg;
+  int64_t n = entries_about(f->t, "ch_t8_1"); /* read on the mover's thread, before anything else moves on */
+  pthread_mutex_lock(&f->mu);
+  f->calls++;
+  f->ok = ok;
+  f->in_table = n;
+  pthread_cond_signal(&f->cv);
+  pthread_mutex_unlock(&f->mu);
+}
+
+/*
+** A flush that does not wait on its caller's thread: with nothing spooled it
+** calls back at once; with entries spooled and moves far apart, it calls back
+** once, from the mover, when they are in the table.
+*/
+static void test_flush_async(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  char err[256], spool[PATH_MAX];
+  open_db(&t, m, spool);
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
+  o.move_interval_ms = 60000;
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  struct flushed f = {.t = &t};
+  pthread_mutex_init(&f.mu, NULL);
+  pthread_cond_init(&f.cv, NULL);
+  assert_false(audit_writer_unmoved(w));
+  audit_writer_flush_async(w, on_flushed, &f);
+  assert_int_equal(f.calls, 1); /* at once: nothing to wait for */
+  assert_true(f.ok);
+
+  assert_true(audit_submit_wait(w, make_rows(8, 3), 3));
+  assert_true(audit_writer_unmoved(w));
+  assert_int_equal(entries_about(&t, "ch_t8_1"), 0);
+  audit_writer_flush_async(w, on_flushed, &f);
+  pthread_mutex_lock(&f.mu);
+  while (f.calls < 2) pthread_cond_wait(&f.cv, &f.mu);
+  pthread_mutex_unlock(&f.mu);
+  assert_true(f.ok);
+  assert_int_equal(f.in_table, 1); /* in the table before the callback, long before the 60 s move */
+  assert_false(audit_writer_unmoved(w));
+  audit_writer_stop(w);
+  assert_int_equal(f.calls, 2); /* once each */
+  pthread_mutex_destroy(&f.mu);
+  pthread_cond_destroy(&f.cv);
+  tu_db_close(&t);
+}
+
 /*
 ** A run that died with entries spooled but not all moved: the next start
 ** moves exactly those past the table's mark, and numbering carries on.
@@ -332,12 +392,14 @@ int main(void) {
       {"test_concurrent_chain_sqlite_spool", test_concurrent_chain, NULL, NULL, &SQLITE_SPOOL},
       {"test_stop_drains_queue_sqlite_spool", test_stop_drains_queue, NULL, NULL, &SQLITE_SPOOL},
       {"test_flush_moves_spooled_sqlite", test_flush_moves_spooled, NULL, NULL, &SQLITE_SPOOL},
+      {"test_flush_async_sqlite", test_flush_async, NULL, NULL, &SQLITE_SPOOL},
       {"test_restart_moves_leftovers_once_sqlite", test_restart_moves_leftovers_once, NULL, NULL, &SQLITE_SPOOL},
       {"test_spool_taken_sqlite", test_spool_taken, NULL, NULL, &SQLITE_SPOOL},
       {"test_concurrent_chain_postgres", test_concurrent_chain, NULL, NULL, &POSTGRES},
       {"test_stop_drains_queue_postgres", test_stop_drains_queue, NULL, NULL, &POSTGRES},
       {"test_concurrent_chain_postgres_spool", test_concurrent_chain, NULL, NULL, &POSTGRES_SPOOL},
       {"test_restart_moves_leftovers_once_postgres", test_restart_moves_leftovers_once, NULL, NULL, &POSTGRES_SPOOL},
+      {"test_flush_async_postgres", test_flush_async, NULL, NULL, &POSTGRES_SPOOL},
   };
   return cmocka_run_group_tests_name("audit_writer", tests, NULL, NULL);
 }
