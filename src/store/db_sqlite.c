@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "store/db.h"
@@ -242,10 +243,19 @@ static const struct db_ops sqlite_ops = {
 };
 
 /*
+** Library-wide settings, made once before SQLite is first used: no memory
+** statistics, which Safehub never reads and which otherwise take one global
+** mutex on every allocation of every connection.
+*/
+static void configure_library(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+/*
 ** Opens the SQLite database at PATH with Safehub's settings.  A missing file
 ** is created only when CREATE is set.  Returns 0 or -1 with ERR.
 */
 int db_sqlite_open(const char *path, bool create, struct db **out, char *err, size_t errlen) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, configure_library);
   sqlite3 *h = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &h, flags, NULL);
