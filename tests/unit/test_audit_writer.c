@@ -227,21 +227,28 @@ static int64_t entries_about(struct tu_db *t, const char *object_id) {
   return n;
 }
 
-/* With moves far apart, a flush still puts every entry already durable into the table at once. */
-static void test_flush_moves_spooled(void **state) {
-  const struct mode *m = *state;
-  struct tu_db t;
+/* A fresh database of mode M in T and a writer spooling beside it whose mover moves only when asked (or in a minute). */
+static struct audit_writer *start_slow_mover(const struct mode *m, struct tu_db *t) {
   char err[256], spool[PATH_MAX];
-  open_db(&t, m, spool);
+  open_db(t, m, spool);
   struct audit_writer *w = NULL;
   struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
   o.move_interval_ms = 60000;
-  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  if (audit_writer_start(t->path, &o, &w, err, sizeof err) != 0) fail_msg("audit_writer_start: %s", err);
+  return w;
+}
+
+/* With moves far apart, a flush still puts every entry already durable into the table at once. */
+static void test_flush_moves_spooled(void **state) {
+  struct tu_db t;
+  struct audit_writer *w = start_slow_mover(*state, &t);
   assert_true(audit_submit_wait(w, make_rows(7, 3), 3));
   struct audit_writer_stats st;
   audit_writer_stats(w, &st);
   assert_int_equal(st.unmoved, 3);
   assert_int_equal(entries_about(&t, "ch_t7_0"), 0); /* durable in the spool, not yet in the table */
+  char spool[PATH_MAX];
+  tu_path(spool, t.dir, "audit.spool");
   struct stat sb;
   assert_int_equal(stat(spool, &sb), 0);
   assert_true(sb.st_size > 0);
@@ -282,14 +289,8 @@ static void on_flushed(void *arg, bool ok) {
 ** once, from the mover, when they are in the table.
 */
 static void test_flush_async(void **state) {
-  const struct mode *m = *state;
   struct tu_db t;
-  char err[256], spool[PATH_MAX];
-  open_db(&t, m, spool);
-  struct audit_writer *w = NULL;
-  struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
-  o.move_interval_ms = 60000;
-  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  struct audit_writer *w = start_slow_mover(*state, &t);
   struct flushed f = {.t = &t};
   pthread_mutex_init(&f.mu, NULL);
   pthread_cond_init(&f.cv, NULL);
