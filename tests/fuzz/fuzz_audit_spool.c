@@ -24,18 +24,7 @@
 #include <sodium.h>
 #include "audit/audit.h"
 #include "util/buf.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 #define FIELDS 11
 static const char TAG[] = "safehub.audit.spool.v1"; /* hashed with its NUL */

@@ -14,17 +14,7 @@
 #include <string.h>
 #include "core/calendar.h"
 #include "util/timeutil.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 /* The day of a row starting "YYYY-MM-DD," (after the header), or false for any other row. */
 static bool row_date(const char *row, size_t len, int64_t *day) {

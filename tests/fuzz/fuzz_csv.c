@@ -16,17 +16,7 @@
 #include <string.h>
 #include "util/codec.h"
 #include "util/csv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 /* Reads every record of BUF (LEN bytes), requiring the first record's field count when RAGGED_CHECK. */
 static void read_all(const char *buf, size_t len, bool ragged_check) {

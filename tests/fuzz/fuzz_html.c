@@ -14,17 +14,7 @@
 #include <string.h>
 #include "http/html.h"
 #include "util/buf.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 /* The template: the input as an attribute, as text, and in a URL; its '<' count is TEMPLATE_LT. */
 #define PRE_ATTR "<p class=\"x\" title=\""

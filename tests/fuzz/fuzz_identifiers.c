@@ -17,18 +17,7 @@
 #include "core/totp.h"
 #include "core/validate.h"
 #include "util/codec.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 /* A heap copy of the first N bytes of P with a NUL after them. */
 static char *dup_n(const void *p, size_t n) {

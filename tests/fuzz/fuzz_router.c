@@ -15,18 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "http/http.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 static const char *const METHODS[] = {"GET", "HEAD", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "get"};
 #define NMETHODS (sizeof METHODS / sizeof METHODS[0])

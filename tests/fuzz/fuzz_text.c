@@ -15,17 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/text.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports a broken invariant and aborts, which libFuzzer records as a crash. */
-#define CHECK(cond)                                                                         \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-      abort();                                                                              \
-    }                                                                                       \
-  } while (0)
+#include "fuzz.h"
 
 /* malloc that never returns NULL (a zero-byte block is still a distinct pointer). */
 static void *alloc(size_t n) {
