@@ -148,15 +148,22 @@ get_bench() {
     return 1
   fi
   [ -s "$BENCH_TMP/child.json" ] || cp "$g_dir/child.json" "$BENCH_TMP/child.json"
+  get_measure "$g_dir/wrk.out"
+}
+
+# get_measure OUT: runs wrk against the server at g_url (pid g_pid) with
+# g_dir/get.lua into OUT, then stops the server.  Sets G_OUT, G_HWM, G_BATCH
+# and G_WAITS.
+get_measure() {
   g_b0=$(bench_metric "$g_url" safehub_audit_batches_total)
   g_e0=$(bench_metric "$g_url" safehub_audit_entries_total)
   g_w0=$(bench_metric "$g_url" safehub_db_pool_waits_total)
   # The warm-up's batches count too; they are the same traffic.
-  bench_wrk "$g_dir/wrk.out" "$g_url" "$g_dir/get.lua" || {
+  bench_wrk "$1" "$g_url" "$g_dir/get.lua" || {
     bench_stop "$g_pid"
     return 1
   }
-  G_OUT=$g_dir/wrk.out
+  G_OUT=$1
   G_HWM=$(bench_vmhwm "$g_pid")
   g_b1=$(bench_metric "$g_url" safehub_audit_batches_total)
   g_e1=$(bench_metric "$g_url" safehub_audit_entries_total)
@@ -174,21 +181,7 @@ get_rerun() {
   bench_serve "$g_dir/serve-rerun.log" || return 1
   g_pid=$SERVER_PID g_url=$SERVER_URL
   BENCH_SERVER_PID=$g_pid
-  g_b0=$(bench_metric "$g_url" safehub_audit_batches_total)
-  g_e0=$(bench_metric "$g_url" safehub_audit_entries_total)
-  g_w0=$(bench_metric "$g_url" safehub_db_pool_waits_total)
-  bench_wrk "$g_dir/wrk-rerun.out" "$g_url" "$g_dir/get.lua" || {
-    bench_stop "$g_pid"
-    return 1
-  }
-  G_OUT=$g_dir/wrk-rerun.out
-  G_HWM=$(bench_vmhwm "$g_pid")
-  g_b1=$(bench_metric "$g_url" safehub_audit_batches_total)
-  g_e1=$(bench_metric "$g_url" safehub_audit_entries_total)
-  g_w1=$(bench_metric "$g_url" safehub_db_pool_waits_total)
-  G_BATCH=$(awk -v b=$((g_b1 - g_b0)) -v e=$((g_e1 - g_e0)) 'BEGIN { if (b > 0) printf "%.1f", e / b; else print "-" }')
-  G_WAITS=$((g_w1 - g_w0))
-  bench_stop "$g_pid"
+  get_measure "$g_dir/wrk-rerun.out"
 }
 
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
