@@ -180,20 +180,8 @@ void web_date_input(struct req *r, struct buf *b, const char *name, const char *
 */
 void web_radios_yes_no(struct buf *b, const char *name, const char *legend, const char *hint_text, const char *value,
                        struct field_errors *errs) {
-  bool yes = value && !strcmp(value, "yes"), no = value && !strcmp(value, "no");
-  const char *why = error_of(errs, name);
-  hf(b, "<div class=\"govuk-form-group%r\"><fieldset class=\"govuk-fieldset\"", why ? " govuk-form-group--error" : "");
-  described_by(b, name, hint_text != NULL, why != NULL);
-  hf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%s</legend>", legend);
-  hint(b, name, hint_text);
-  if (why) error_message(b, name, why);
-  hf(b, "<div class=\"govuk-radios govuk-radios--inline\" data-module=\"govuk-radios\">"
-        "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" type=\"radio\" "
-        "value=\"yes\"%r><label class=\"govuk-label govuk-radios__label\" for=\"%s\">Yes</label></div>"
-        "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s-2\" name=\"%s\" type=\"radio\" "
-        "value=\"no\"%r><label class=\"govuk-label govuk-radios__label\" for=\"%s-2\">No</label></div>"
-        "</div></fieldset></div>",
-     name, name, yes ? " checked" : "", name, name, name, no ? " checked" : "", name);
+  static const struct code YES_NO[] = {{"yes", "Yes"}, {"no", "No"}, {NULL, NULL}};
+  web_radios(b, name, legend, hint_text, YES_NO, NULL, value, errs, true);
 }
 
 /*
