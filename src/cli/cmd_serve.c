@@ -1,8 +1,9 @@
 /*
 ** safehub serve [--listen HOST:PORT]: the web application and API.
 **
-** Start-up refuses to serve a database whose schema is behind this binary, or
-** without the audit key: a Safehub that cannot sign its audit checkpoints must
+** Start-up refuses to serve a database whose schema is behind this binary,
+** whose children's search keys are out of date (searches would miss those
+** children), or without the audit key: a Safehub that cannot sign its audit checkpoints must
 ** not show anyone a record.
 */
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "core/child.h"
 #include "http/accesslog.h"
 #include "http/assets.h"
 #include "http/credcache.h"
@@ -81,10 +83,20 @@ int cmd_serve(int argc, char **argv) {
   }
   int version = 0;
   store_schema_version(probe, &version);
-  db_close(probe);
   if (version != store_latest_schema_version()) {
+    db_close(probe);
     cli_error("serve", "the database schema is at version %d but this Safehub needs %d: run 'safehub init'", version,
               store_latest_schema_version());
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
+  /* Children whose search keys this binary computes differently would not be found: init rebuilds them. */
+  int64_t stale = 0;
+  int src = store_child_keys_stale(probe, CHILD_KEYS_SCHEME, &stale);
+  db_close(probe);
+  if (src != DB_OK || stale > 0) {
+    if (src != DB_OK) cli_error("serve", "cannot check the children's search keys");
+    else cli_error("serve", "%lld children have search keys from an earlier version: run 'safehub init'", (long long)stale);
     cli_close(&c);
     return EXIT_RUNTIME;
   }

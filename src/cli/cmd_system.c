@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/child.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/timeutil.h"
@@ -41,6 +42,36 @@ static void set_aside_old_checkpoints(struct cli *c) {
   char aside[4200];
   snprintf(aside, sizeof aside, "%s.%lld.old", f, (long long)time_now());
   if (rename(f, aside) == 0) fprintf(stderr, "safehub: init: moved an earlier checkpoint file to %s\n", aside);
+}
+
+/*
+** Rebuilds the search keys of every child whose keys follow an earlier scheme
+** (see CHILD_KEYS_SCHEME), REKEY_BATCH to a transaction, each batch audited
+** with how many it rebuilt, so an interrupted run resumes where it stopped.
+** Sets *TOTAL; DB_OK or the error that stopped it.
+*/
+#define REKEY_BATCH 2000
+static int rekey_children(struct cli *c, int *total) {
+  char after[64] = "", last[64] = "";
+  *total = 0;
+  for (;;) {
+    int n = 0;
+    int rc = db_begin(c->db);
+    if (rc == DB_OK) rc = store_child_rekey(c->db, CHILD_KEYS_SCHEME, after, REKEY_BATCH, last, sizeof last, &n);
+    if (rc == DB_OK && n > 0) {
+      json_t *d = json_pack("{s:i,s:i}", "children", n, "scheme", CHILD_KEYS_SCHEME);
+      rc = req_audit_tx(&c->req, "child.search_keys_rebuild", "child", NULL, d);
+      json_decref(d);
+    }
+    if (rc == DB_OK) rc = db_commit(c->db);
+    if (rc != DB_OK) {
+      db_rollback(c->db);
+      return rc;
+    }
+    if (n == 0) return DB_OK;
+    *total += n;
+    snprintf(after, sizeof after, "%s", last);
+  }
 }
 
 /* safehub init */
@@ -71,6 +102,12 @@ int cmd_init(int argc, char **argv) {
     cli_close(&c);
     return EXIT_RUNTIME;
   }
+  int rekeyed = 0;
+  if (rekey_children(&c, &rekeyed) != DB_OK) {
+    cli_error("init", "search keys: %s", db_error(c.db));
+    cli_close(&c);
+    return EXIT_RUNTIME;
+  }
   int k = audit_key_create(c.cfg.audit_key_file, err, sizeof err);
   if (k < 0) {
     cli_error("init", "audit key: %s", err);
@@ -92,6 +129,7 @@ int cmd_init(int argc, char **argv) {
   }
   printf("schema at version %d (%d applied now)%s\n", store_latest_schema_version(), applied,
          k == 0 ? "; new audit key created" : "");
+  if (rekeyed > 0) printf("search keys rebuilt for %d children\n", rekeyed);
   cli_close(&c);
   return EXIT_OK;
 }

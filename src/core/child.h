@@ -9,6 +9,14 @@
 #include <jansson.h>
 #include "core/fields.h"
 
+/*
+** The scheme of the keys child_search_keys makes.  Raise it with any change
+** to what it or child_match_keys produce (or to the name tables they use):
+** 'safehub init' then rebuilds every stored child's keys, and the server
+** refuses to start until it has, so that no child drops out of search.
+*/
+#define CHILD_KEYS_SCHEME 1
+
 struct search_key {
   char kind[2]; /* "n" name token, "d" date of birth, "p" postcode, "h" NHS number; "s", "f", "g", "t" linkage blocks */
   char key[64];

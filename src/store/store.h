@@ -116,6 +116,8 @@ int store_child_involved(struct db *db, const char *child_id, const char *agency
 int store_child_involve(struct db *db, const char *child_id, const char *agency_id, const char *reason,
                         int64_t now);
 int store_child_count(struct db *db, int64_t *n);
+int store_child_keys_stale(struct db *db, int scheme, int64_t *n);
+int store_child_rekey(struct db *db, int scheme, const char *after, int limit, char *last, size_t lastcap, int *n);
 void store_free_ids(char **ids, int n);
 
 /* ---- audit ---- */

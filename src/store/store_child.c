@@ -18,13 +18,13 @@
   "id, first_name, last_name, aliases, date_of_birth, gender, ethnicity, address, postcode, "   \
   "nhs_number, school, looked_after, placement, created_at, created_by, updated_at, version"
 
-DB_QUERY(Q_INSERT, "INSERT INTO children (" CHILD_COLS ") VALUES "
-                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1)");
+DB_QUERY(Q_INSERT, "INSERT INTO children (" CHILD_COLS ", keys_scheme) VALUES "
+                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1, $16)");
 DB_QUERY(Q_GET, "SELECT " CHILD_COLS ", merged_into FROM children WHERE id = $1");
 DB_QUERY(Q_UPDATE, "UPDATE children SET first_name = $2, last_name = $3, aliases = $4, "
                    "date_of_birth = $5, gender = $6, ethnicity = $7, address = $8, postcode = $9, "
                    "nhs_number = $10, school = $11, looked_after = $12, placement = $13, "
-                   "updated_at = $14, version = version + 1 WHERE id = $1 AND version = $15");
+                   "updated_at = $14, version = version + 1, keys_scheme = $16 WHERE id = $1 AND version = $15");
 DB_QUERY(Q_KEYS_DELETE, "DELETE FROM child_search WHERE child_id = $1");
 DB_QUERY(Q_KEY_INSERT, "INSERT INTO child_search (child_id, kind, key) VALUES ($1, $2, $3) "
                        "ON CONFLICT DO NOTHING");
@@ -104,6 +104,7 @@ int store_child_insert(struct db *db, const char *id, json_t *child, const char 
   bind_fields(st, child);
   db_bind_int(st, 14, now);
   db_bind_text(st, 15, created_by);
+  db_bind_int(st, 16, CHILD_KEYS_SCHEME);
   int rc = db_run(st);
   if (rc != DB_OK) return rc;
   return write_keys(db, id, child);
@@ -266,6 +267,7 @@ int store_child_update(struct db *db, const char *id, json_t *child, int expecte
   bind_fields(st, child);
   db_bind_int(st, 14, now);
   db_bind_int(st, 15, expected_version);
+  db_bind_int(st, 16, CHILD_KEYS_SCHEME);
   int rc = db_step(st);
   int64_t n = db_changes(st);
   db_reset(st);
@@ -395,4 +397,73 @@ int store_child_count(struct db *db, int64_t *n) {
   if (rc == DB_ROW) *n = db_int(st, 0);
   db_reset(st);
   return rc == DB_ROW ? DB_OK : rc;
+}
+
+DB_QUERY(Q_STALE_COUNT, "SELECT COUNT(*) FROM children WHERE (keys_scheme < $1 OR keys_scheme > $1) "
+                        "AND merged_into IS NULL");
+DB_QUERY(Q_STALE_IDS, "SELECT id FROM children WHERE (keys_scheme < $1 OR keys_scheme > $1) "
+                      "AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3");
+DB_QUERY(Q_SET_SCHEME, "UPDATE children SET keys_scheme = $2 WHERE id = $1");
+
+/* Counts into *N the children in search (not merged away) whose keys follow another scheme than SCHEME. */
+int store_child_keys_stale(struct db *db, int scheme, int64_t *n) {
+  struct db_stmt *st = db_prepare(db, &Q_STALE_COUNT);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, scheme);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, 0);
+  db_reset(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+/*
+** Rebuilds the search keys of up to LIMIT children whose keys follow another
+** scheme than SCHEME (CHILD_KEYS_SCHEME when called for real), taking them in
+** id order after AFTER ("" for the start).  The record itself, its version
+** and updated_at are untouched.  Sets *N to how many were rebuilt and LAST
+** (LASTCAP bytes) to the last id, to pass as AFTER next time; *N is 0 when
+** none are left.  Call inside a write transaction.
+*/
+int store_child_rekey(struct db *db, int scheme, const char *after, int limit, char *last, size_t lastcap, int *n) {
+  assert(limit > 0 && lastcap > 0);
+  *n = 0;
+  char **ids = NULL;
+  int nids = 0, cap = 0;
+  struct db_stmt *st = db_prepare(db, &Q_STALE_IDS);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, scheme);
+  db_bind_text(st, 2, after);
+  db_bind_int(st, 3, limit);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (nids == cap) {
+      cap = cap ? cap * 2 : 64;
+      ids = xrealloc(ids, (size_t)cap * sizeof *ids);
+    }
+    ids[nids++] = xstrdup(db_text(st, 0));
+  }
+  db_reset(st);
+  rc = rc == DB_DONE ? DB_OK : rc;
+  for (int i = 0; i < nids && rc == DB_OK; i++) {
+    json_t *child = NULL;
+    rc = store_child_get(db, ids[i], &child);
+    if (rc == DB_ROW) rc = write_keys(db, ids[i], child);
+    else if (rc == DB_DONE) rc = DB_ERROR; /* listed a moment ago inside this transaction */
+    json_decref(child);
+    if (rc != DB_OK) break;
+    st = db_prepare(db, &Q_SET_SCHEME);
+    if (!st) {
+      rc = DB_ERROR;
+      break;
+    }
+    db_bind_text(st, 1, ids[i]);
+    db_bind_int(st, 2, scheme);
+    rc = db_run(st);
+    if (rc == DB_OK) {
+      snprintf(last, lastcap, "%s", ids[i]);
+      (*n)++;
+    }
+  }
+  store_free_ids(ids, nids);
+  return rc;
 }

@@ -1,5 +1,6 @@
 // The command line around the server: an online backup while the server is
-// writing (a consistent copy), `init` safe to run again, and the contract's
+// writing (a consistent copy), `init` safe to run again and rebuilding search
+// keys an earlier release computed differently, and the contract's
 // exit codes and error lines (2 and usage for usage errors, 3 for rejected
 // data with nothing written, 1 for run-time failures, "safehub: WHAT: WHY").
 import { test, before, after } from 'node:test';
@@ -101,6 +102,48 @@ test('init is safe to run again: nothing applied, nothing lost, the chain intact
   assert.equal(await sh.scalar('SELECT count(*) AS n FROM audit_log'), entries);
   const v = await sh.cli(['audit', 'verify']);
   assert.equal(v.code, 0, v.stderr);
+});
+
+test('children keyed by an earlier release: serve refuses until init rebuilds their search keys', async () => {
+  const s = await Safehub.create();
+  try {
+    const u = await addPartnership(s, ['social_worker']);
+    await s.start();
+    let c = await s.login(u.social_worker);
+    const body = childBody();
+    const made = await c.post('/api/v1/children', body);
+    assert.equal(made.status, 201, made.describe());
+    const id = made.json.id;
+    const found = async () => {
+      const r = await c.get(`/api/v1/children?q=${encodeURIComponent(body.last_name)}`);
+      assert.equal(r.status, 200, r.describe());
+      return r.json.children.map((x) => x.id);
+    };
+    assert.deepEqual(await found(), [id]);
+    await s.stop();
+    // As an earlier release whose keys this one computes differently would have left it.
+    await s.exec(`UPDATE children SET keys_scheme = 0 WHERE id = '${id}'; DELETE FROM child_search WHERE child_id = '${id}';`);
+    const version = await s.scalar(`SELECT version FROM children WHERE id = '${id}'`);
+    const refused = await s.cli(['serve', '--listen', '127.0.0.1:0']);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^safehub: serve: 1 children have search keys from an earlier version: run 'safehub init'$/m);
+    assertErrorLines(refused.stderr, 'serve with stale search keys');
+    const init = await s.cli(['init']);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /^search keys rebuilt for 1 children$/m);
+    assert.equal(await s.scalar(`SELECT version FROM children WHERE id = '${id}'`), version, 'the record itself is untouched');
+    assert.equal(await s.scalar("SELECT count(*) AS n FROM audit_log WHERE action = 'child.search_keys_rebuild'"), 1);
+    const again = await s.cli(['init']);
+    assert.ok(!/search keys rebuilt/.test(again.stdout), 'nothing left to rebuild');
+    const v = await s.cli(['audit', 'verify']);
+    assert.equal(v.code, 0, v.stderr);
+    await s.start();
+    c = await s.login(u.social_worker);
+    assert.deepEqual(await found(), [id], 'found again');
+    await s.stop();
+  } finally {
+    await s.destroy();
+  }
 });
 
 test('usage errors exit 2 with the usage on stderr', async () => {

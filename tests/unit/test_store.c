@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sodium.h>
@@ -893,6 +894,115 @@ static void test_search_keys(void **state) {
   for (int i = 0; i < 3; i++) json_decref(c[i]);
 }
 
+DB_QUERY(Q_KEY_COUNT, "SELECT COUNT(*) FROM child_search WHERE child_id = $1");
+DB_QUERY(Q_CHILD_STAMP, "SELECT version, updated_at, keys_scheme FROM children WHERE id = $1");
+
+static int64_t key_count(struct db *db, const char *id) {
+  struct db_stmt *st = db_prepare(db, &Q_KEY_COUNT);
+  assert_non_null(st);
+  db_bind_text(st, 1, id);
+  assert_int_equal(db_step(st), DB_ROW);
+  int64_t n = db_int(st, 0);
+  db_reset(st);
+  return n;
+}
+
+/* Version, updated_at and keys_scheme of child ID, in that order. */
+static void child_stamp(struct db *db, const char *id, int64_t out[3]) {
+  struct db_stmt *st = db_prepare(db, &Q_CHILD_STAMP);
+  assert_non_null(st);
+  db_bind_text(st, 1, id);
+  assert_int_equal(db_step(st), DB_ROW);
+  for (int i = 0; i < 3; i++) out[i] = db_int(st, i);
+  db_reset(st);
+}
+
+__attribute__((format(printf, 2, 3))) static void exec_fmt(struct db *db, const char *fmt, ...) {
+  char sql[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(sql, sizeof sql, fmt, ap);
+  va_end(ap);
+  assert_int_equal(db_exec(db, sql), DB_OK);
+}
+
+/*
+** Children whose search keys follow an earlier scheme are counted and rebuilt
+** in id order, batch by batch, without touching the record; children merged
+** away stay out of search.
+*/
+static void test_search_keys_rebuild(void **state) {
+  struct db *db = DB(state);
+  json_t *c[3] = {child_record("Amy", "Hart", "2012-03-04", "S60 1AE"), child_record("Ben", "Cole", "2011-01-02", "S1 2HH"),
+                  child_record("Cara", "Dunn", "2013-05-06", "S60 2AB")};
+  char ids[3][ID_MAX];
+  int64_t want[3];
+  for (int i = 0; i < 3; i++) {
+    insert_child(db, c[i], ids[i]);
+    struct search_key keys[64];
+    want[i] = child_search_keys(c[i], keys, 64);
+    assert_true(want[i] > 4);
+    assert_int_equal(key_count(db, ids[i]), want[i]);
+  }
+  int64_t stale = -1;
+  assert_int_equal(store_child_keys_stale(db, CHILD_KEYS_SCHEME, &stale), DB_OK);
+  assert_int_equal(stale, 0);
+  /* As an earlier release would have left them: no linkage keys, an older scheme; the third merged away. */
+  assert_int_equal(db_exec(db, "UPDATE children SET keys_scheme = 0"), DB_OK);
+  assert_int_equal(db_exec(db, "DELETE FROM child_search WHERE kind IN ('s', 'f', 'g', 't')"), DB_OK);
+  exec_fmt(db, "DELETE FROM child_search WHERE child_id = '%s'", ids[2]);
+  exec_fmt(db, "UPDATE children SET merged_into = '%s' WHERE id = '%s'", ids[0], ids[2]);
+  int64_t before[2][3];
+  for (int i = 0; i < 2; i++) {
+    assert_true(key_count(db, ids[i]) < want[i]);
+    child_stamp(db, ids[i], before[i]);
+  }
+  assert_int_equal(store_child_keys_stale(db, CHILD_KEYS_SCHEME, &stale), DB_OK);
+  assert_int_equal(stale, 2);
+  /* One at a time, in id order. */
+  int first = strcmp(ids[0], ids[1]) < 0 ? 0 : 1;
+  char last[ID_MAX] = "";
+  int n = -1;
+  assert_int_equal(db_begin(db), DB_OK);
+  assert_int_equal(store_child_rekey(db, CHILD_KEYS_SCHEME, "", 1, last, sizeof last, &n), DB_OK);
+  assert_int_equal(db_commit(db), DB_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(last, ids[first]);
+  assert_int_equal(key_count(db, ids[first]), want[first]);
+  assert_true(key_count(db, ids[1 - first]) < want[1 - first]);
+  assert_int_equal(store_child_keys_stale(db, CHILD_KEYS_SCHEME, &stale), DB_OK);
+  assert_int_equal(stale, 1);
+  char after[ID_MAX];
+  snprintf(after, sizeof after, "%s", last);
+  assert_int_equal(db_begin(db), DB_OK);
+  assert_int_equal(store_child_rekey(db, CHILD_KEYS_SCHEME, after, 10, last, sizeof last, &n), DB_OK);
+  assert_int_equal(db_commit(db), DB_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(last, ids[1 - first]);
+  /* The records are as they were; only the scheme moved on. */
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(key_count(db, ids[i]), want[i]);
+    int64_t now[3];
+    child_stamp(db, ids[i], now);
+    assert_int_equal(now[0], before[i][0]);
+    assert_int_equal(now[1], before[i][1]);
+    assert_int_equal(now[2], CHILD_KEYS_SCHEME);
+  }
+  /* Nothing left, from the start either; the merged record stays out of search. */
+  assert_int_equal(db_begin(db), DB_OK);
+  assert_int_equal(store_child_rekey(db, CHILD_KEYS_SCHEME, "", 10, last, sizeof last, &n), DB_OK);
+  assert_int_equal(db_commit(db), DB_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(key_count(db, ids[2]), 0);
+  assert_int_equal(store_child_keys_stale(db, CHILD_KEYS_SCHEME, &stale), DB_OK);
+  assert_int_equal(stale, 0);
+  /* Keys from a later release are not this one's either. */
+  exec_fmt(db, "UPDATE children SET keys_scheme = keys_scheme + 1 WHERE id = '%s'", ids[0]);
+  assert_int_equal(store_child_keys_stale(db, CHILD_KEYS_SCHEME, &stale), DB_OK);
+  assert_int_equal(stale, 1);
+  for (int i = 0; i < 3; i++) json_decref(c[i]);
+}
+
 /* Involvement of agencies with children: recorded once, queried per agency. */
 static void test_involvement(void **state) {
   struct db *db = DB(state);
@@ -1032,6 +1142,7 @@ static void test_pool(void **state) {
   cmocka_unit_test_setup_teardown(test_child_text, setup, teardown),            \
   cmocka_unit_test_setup_teardown(test_chronology_order, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_search_keys, setup, teardown),           \
+  cmocka_unit_test_setup_teardown(test_search_keys_rebuild, setup, teardown),   \
   cmocka_unit_test_setup_teardown(test_match_candidates, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_involvement, setup, teardown),           \
   cmocka_unit_test_setup_teardown(test_pool, setup, teardown),                  \
