@@ -51,7 +51,10 @@ static int from_session(struct req *r, const char *cookie, int64_t epoch) {
   int64_t now = time_now();
   const struct config *cfg = r->app->cfg;
   struct cred c;
-  if (!credcache_get(r->app->creds, hash, epoch, now, &c)) {
+  bool cached = credcache_get(r->app->creds, hash, epoch, now, &c);
+  /* Sessions and tokens share the cache: an API token sent as the cookie is no session (nor the reverse). */
+  if (cached && c.who.kind != AUTH_SESSION) return AUTH_BAD;
+  if (!cached) {
     struct db *db = req_db(r);
     if (!db) return AUTH_ERROR;
     struct session s;
@@ -91,7 +94,9 @@ static int from_token(struct req *r, const char *token, int64_t epoch) {
   auth_hash_secret(token, hash);
   int64_t now = time_now();
   struct cred c;
-  if (!credcache_get(r->app->creds, hash, epoch, now, &c)) {
+  bool cached = credcache_get(r->app->creds, hash, epoch, now, &c);
+  if (cached && c.who.kind != AUTH_TOKEN) return AUTH_BAD;
+  if (!cached) {
     struct db *db = req_db(r);
     if (!db) return AUTH_ERROR;
     struct api_token t;
@@ -220,6 +225,7 @@ int auth_start_session(struct req *r, const char *user_id, const char *stage) {
     snprintf(r->who.session_hash, sizeof r->who.session_hash, "%s", s.id_hash);
     snprintf(r->who.csrf_token, sizeof r->who.csrf_token, "%s", s.csrf_token);
     snprintf(r->who.stage, sizeof r->who.stage, "%s", stage);
+    snprintf(r->started_session, sizeof r->started_session, "%s", s.id_hash);
     set_session_cookie(r, id, r->app->cfg->session_absolute_timeout);
   }
   sodium_memzero(id, strlen(id));
@@ -231,7 +237,10 @@ int auth_start_session(struct req *r, const char *user_id, const char *stage) {
 int auth_end_session(struct req *r) {
   int rc = DB_OK;
   if (r->who.kind == AUTH_SESSION && r->who.session_hash[0]) {
-    rc = store_session_delete(req_db(r), r->who.session_hash);
+    struct db *db = req_db(r);
+    rc = db ? store_session_delete(db, r->who.session_hash) : DB_ERROR;
+    /* Whatever the database said, this process stops honouring the session at once. */
+    credcache_forget(r->app->creds, r->who.session_hash);
   }
   set_session_cookie(r, "", 0);
   return rc;

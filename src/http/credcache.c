@@ -87,6 +87,17 @@ void credcache_put(struct credcache *c, const char hash[65], const struct cred *
 }
 
 
+/* Drops the entry for HASH, if held (this process stops honouring it at once, whatever the epoch says). */
+void credcache_forget(struct credcache *c, const char hash[65]) {
+  if (!c) return;
+  unsigned s = slot_of(hash);
+  pthread_mutex_t *mu = &c->locks[s % LOCKS];
+  pthread_mutex_lock(mu);
+  struct entry *e = &c->slots[s];
+  if (sodium_memcmp(e->hash, hash, 64) == 0) sodium_memzero(e, sizeof *e);
+  pthread_mutex_unlock(mu);
+}
+
 /*
 ** The remembered authentication epoch into *EPOCH, if it may still be used:
 ** this process has committed nothing since COMMITS was read before it, and it

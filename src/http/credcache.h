@@ -37,6 +37,7 @@ struct credcache *credcache_new(void);
 void credcache_free(struct credcache *c);
 bool credcache_get(struct credcache *c, const char hash[65], int64_t epoch, int64_t now, struct cred *out);
 void credcache_put(struct credcache *c, const char hash[65], const struct cred *cred, int64_t epoch, int64_t now);
+void credcache_forget(struct credcache *c, const char hash[65]);
 bool credcache_epoch(struct credcache *c, uint64_t commits, int64_t now_ms, int64_t *epoch);
 void credcache_epoch_put(struct credcache *c, int64_t epoch, uint64_t commits, int64_t now_ms);
 

@@ -72,6 +72,7 @@ struct req {
   char *location;
   char *set_cookie[2];
   int nset_cookie;
+  char started_session[65];     /* hash of a session this request started, undone if its audit fails */
   bool cacheable;               /* static assets only; everything else is no-store */
   char *etag;
   /* audit entries for reads and refusals, written before the response is sent */

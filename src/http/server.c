@@ -36,6 +36,7 @@
 #include "http/accesslog.h"
 #include "http/app.h"
 #include "http/assets.h"
+#include "http/credcache.h"
 #include "http/auth.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -139,6 +140,25 @@ static void release_db(struct req *r) {
   if (r->db) {
     db_pool_put(r->app->pool, r->db);
     r->db = NULL;
+  }
+}
+
+/*
+** After the request's audit entries could not be written: what the response
+** was to hand over must not be handed over.  Its cookies are dropped and a
+** session it started is ended, so nobody is signed in without a record of
+** it.  Runs on a pool thread (it may use the database).
+*/
+static void undo_unaudited(struct req *r) {
+  for (int i = 0; i < r->nset_cookie; i++) free(r->set_cookie[i]);
+  r->nset_cookie = 0;
+  if (r->started_session[0]) {
+    struct db *db = req_db(r);
+    if (!db || store_session_delete(db, r->started_session) != DB_OK)
+      log_error("audit: a session whose sign-in could not be audited could not be ended either");
+    credcache_forget(r->app->creds, r->started_session);
+    r->started_session[0] = '\0';
+    release_db(r);
   }
 }
 
@@ -381,7 +401,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     return MHD_YES;
   }
-  if (r->state == RS_RESUMED) return send_response(r);
+  if (r->state == RS_RESUMED) {
+    if (r->audit_failed) undo_unaudited(r);
+    return send_response(r);
+  }
   if (r->state == RS_SENT) return MHD_YES;
   if (r->state == RS_FLUSHED) {
     r->state = RS_BODY;
@@ -415,6 +438,7 @@ static enum MHD_Result finish(struct app *app, struct MHD_Connection *conn, stru
     bool ok = audit_submit_wait(app->audit, rows, n); /* the writer takes ROWS */
     if (!ok) {
       r->audit_failed = true;
+      undo_unaudited(r);
       r->location = (free(r->location), NULL);
       resp_error(r, 503, "audit_unavailable",
                  "The record of this access could not be saved, so nothing is shown. Please try again.");

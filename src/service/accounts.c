@@ -247,7 +247,13 @@ int svc_user_update(struct req *r, const char *id, json_t *input, struct field_e
   }
   json_t *email = json_object_get(input, "email");
   if (email) snprintf(u.email, sizeof u.email, "%s", json_is_string(email) ? json_string_value(email) : "");
-  if (s_of(input, "role")) role_parse(s_of(input, "role"), &u.role);
+  /* A new role or agency is a new level of access: the user signs in to it afresh, meeting whatever second
+     factor it needs (a session that passed with a password alone must not carry over into a role that needs one). */
+  if (s_of(input, "role")) {
+    enum role was = u.role;
+    role_parse(s_of(input, "role"), &u.role);
+    if (u.role != was) end_sessions = true;
+  }
   if (s_of(input, "agency")) {
     struct agency a;
     rc = store_agency_by_code(db, s_of(input, "agency"), &a);
@@ -256,6 +262,7 @@ int svc_user_update(struct req *r, const char *id, json_t *input, struct field_e
       return SVC_INVALID;
     }
     if (rc != DB_ROW) return SVC_ERROR;
+    if (strcmp(u.agency_id, a.id) != 0) end_sessions = true;
     snprintf(u.agency_id, sizeof u.agency_id, "%s", a.id);
   }
   json_t *mgr = json_object_get(input, "manager");

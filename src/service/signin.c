@@ -114,7 +114,8 @@ int svc_sign_in(struct req *r, const char *username, const char *password, const
 int svc_second_factor(struct req *r, const char *code) {
   if (strcmp(r->who.stage, "totp") != 0) return SVC_CONFLICT;
   struct user u;
-  if (store_user_by_id(req_db(r), r->who.user_id, &u) != DB_ROW) return SVC_ERROR;
+  /* The caller may have been recognised from the credential cache alone, with no connection yet. */
+  if (!req_db(r) || store_user_by_id(req_db(r), r->who.user_id, &u) != DB_ROW) return SVC_ERROR;
   int64_t retry = 0;
   if (u.locked_until > time_now()) {
     r->retry_after = u.locked_until - time_now();
@@ -140,7 +141,7 @@ int svc_second_factor(struct req *r, const char *code) {
 */
 int svc_totp_begin(struct req *r, char *secret_out, size_t cap, char **uri_out) {
   struct user u;
-  if (store_user_by_id(req_db(r), r->who.user_id, &u) != DB_ROW) return SVC_ERROR;
+  if (!req_db(r) || store_user_by_id(req_db(r), r->who.user_id, &u) != DB_ROW) return SVC_ERROR;
   if (u.totp_enabled) return SVC_CONFLICT;
   if (u.totp_secret[0]) {
     /* Enrolment already begun: show the same key, so a reload does not undo what the app holds. */

@@ -63,11 +63,24 @@ int store_session_touch(struct db *db, const char *id_hash, int64_t now) {
   return db_run(st);
 }
 
+/*
+** Ends one session.  The delete and the epoch's move commit together (in a
+** transaction of their own unless the caller has one open): a session gone
+** from the table while the epoch stood still would live on in every
+** process's credential cache.
+*/
 int store_session_delete(struct db *db, const char *id_hash) {
-  struct db_stmt *st = db_prepare(db, &Q_S_DELETE);
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, id_hash);
-  return bump_if_ok(db, db_run(st));
+  bool own = !db_in_transaction(db);
+  int rc = own ? db_begin(db) : DB_OK;
+  struct db_stmt *st = rc == DB_OK ? db_prepare(db, &Q_S_DELETE) : NULL;
+  if (rc == DB_OK && !st) rc = DB_ERROR;
+  if (rc == DB_OK) {
+    db_bind_text(st, 1, id_hash);
+    rc = bump_if_ok(db, db_run(st));
+  }
+  if (own && rc == DB_OK) rc = db_commit(db);
+  if (own && rc != DB_OK) db_rollback(db);
+  return rc;
 }
 
 /* Ends every session of a user (password change, disabling, TOTP reset). */

@@ -1,7 +1,9 @@
 // Sessions, CSRF, same-origin checks and bearer tokens: the cookie's
 // attributes, a new session id at sign-in and at each second-factor step,
 // sign-out, refusal (with nothing written) of unsafe requests without the
-// right CSRF token or from another site, and partner systems' bearer tokens.
+// right CSRF token or from another site, partner systems' bearer tokens (which
+// a session id never stands in for, nor the reverse), and sessions ended by a
+// change of role or agency.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Safehub, Client, TotpDevice, addPartnership, childBody } from '../lib/index.mjs';
@@ -11,7 +13,7 @@ let users;
 
 before(async () => {
   sh = await Safehub.create();
-  users = await addPartnership(sh, ['social_worker', 'police', 'manager']);
+  users = await addPartnership(sh, ['social_worker', 'police', 'manager', 'admin']);
   await sh.start();
 });
 
@@ -232,4 +234,53 @@ test('bearer tokens: made by `safehub token create`, need no CSRF token, and sto
   const again = await sh.cli(['token', 'revoke', '--id', ids[0]]);
   assert.equal(again.code, 3, 'revoking a revoked token is rejected');
   assert.match(again.stderr, /^safehub: token revoke: /m);
+});
+
+test('a session id and an API token never stand in for each other, cached or not', async () => {
+  const token = (await sh.cliOk(['token', 'create', '--username', users.police.username])).trim();
+  const partner = new Client(sh.url, { bearer: token });
+  assert.equal((await partner.get('/api/v1/session')).status, 200, 'the token works (and is now cached)');
+  // Sent as the session cookie, it is no session: no CSRF token or same-origin check is skipped for it.
+  const asCookie = new Client(sh.url);
+  asCookie.cookies.set(COOKIE, token);
+  const before = await countChildren();
+  const write = await asCookie.post('/api/v1/children', childBody(), { csrf: false, headers: { Origin: 'https://elsewhere.example' } });
+  assert.equal(write.status, 401, write.describe());
+  assert.equal(await countChildren(), before, 'nothing written');
+  assert.equal((await asCookie.get('/api/v1/session')).status, 401);
+  // A session id sent as a bearer token is no token either (it would escape the session timeouts).
+  const sw = await sh.login(users.social_worker);
+  assert.equal((await sw.get('/api/v1/session')).status, 200, 'the session works (and is now cached)');
+  const asBearer = new Client(sh.url, { bearer: sw.cookies.get(COOKIE) });
+  assert.equal((await asBearer.get('/api/v1/session')).status, 401);
+  assert.equal((await sw.get('/api/v1/session')).status, 200, 'the session itself still works');
+});
+
+test('a change of role or agency ends the user\'s sessions: the new access is signed in to afresh', async () => {
+  const admin = await sh.login(users.admin);
+  const sw = await sh.login(users.social_worker);
+  const me = await sw.get('/api/v1/session');
+  assert.equal(me.status, 200);
+  const id = me.json.user.id;
+  const patch = async (body) => {
+    const r = await admin.patch(`/api/v1/users/${id}`, body);
+    assert.equal(r.status, 200, r.describe());
+  };
+  await patch({ name: 'Sam Renamed' });
+  assert.equal((await sw.get('/api/v1/session')).status, 200, 'a new name is no new access: the session goes on');
+  // Promoted into a role that needs a second factor: the password-only session must not carry over.
+  await patch({ role: 'manager' });
+  assert.equal((await sw.get('/api/v1/session')).status, 401, 'the session ends with the role change');
+  const again = await sh.client().signIn(users.social_worker.username, users.social_worker.password);
+  assert.equal(again.status, 200, again.describe());
+  assert.equal(again.json.second_factor, 'enrol', 'signing in to the new role asks for the second factor');
+  await patch({ role: 'social_worker' });
+  // Moved to another agency: what it is involved with changes, so the session ends too.
+  const sw2 = await sh.login(users.social_worker);
+  assert.equal((await sw2.get('/api/v1/session')).status, 200);
+  await patch({ agency: 'HFP' });
+  assert.equal((await sw2.get('/api/v1/session')).status, 401, 'the session ends with the agency change');
+  await patch({ agency: 'HFCSC' });
+  const sw3 = await sh.login(users.social_worker);
+  assert.equal((await sw3.get('/api/v1/session')).status, 200, 'signing in again works');
 });
