@@ -65,6 +65,7 @@ struct audit_writer_options {
   const char *checkpoint_file;
   const char *spool;        /* the spool file; NULL or "" to commit every batch to the table */
   int move_interval_ms;     /* spooled entries reach the table within about this */
+  size_t spool_rewrite_bytes; /* a spool past this is rewritten without its moved entries (0: 16 MiB) */
 };
 struct audit_writer_stats {
   uint64_t queued;          /* entries waiting to be made durable */
@@ -73,6 +74,7 @@ struct audit_writer_stats {
   uint64_t unmoved;         /* spooled, not yet in the table */
   uint64_t moves, moved;    /* transactions moving spooled entries, and their entries */
   uint64_t move_failures;
+  uint64_t spool_rewrites;  /* times the spool was rewritten without its moved entries */
 };
 int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, struct audit_writer **out, char *err,
                        size_t errlen);
@@ -101,6 +103,8 @@ size_t audit_spool_size(const struct audit_spool *sp);
 void audit_spool_prefill(struct audit_spool *sp, size_t bytes);
 int64_t audit_spool_append(struct audit_spool *sp, struct audit_row **rows, int n);
 int audit_spool_reset(struct audit_spool *sp);
+int audit_spool_rewrite(struct audit_spool *sp, struct audit_row **rows, int64_t first_no, int n);
+size_t audit_spool_cut(const struct audit_spool *sp, const char **kept_in);
 char *audit_spool_name(const char *path);
 
 /* Checkpoint keys (audit_key.c). */
@@ -114,11 +118,19 @@ int audit_key_load(const char *path, struct audit_key *key, char *err, size_t er
 void audit_key_wipe(struct audit_key *key);
 int audit_checkpoint_now(struct db *db, const struct audit_key *key, const char *file, int64_t *seq_out);
 
-/* Verification (audit_verify.c). */
+/*
+** Verification (audit_verify.c).  Besides the chain itself, these fail at
+** entry 1: rows numbered below 1, and lines of the checkpoint file that are
+** not checkpoints (empty lines, and a last line torn by a crash part-way
+** through an append, aside).  A checkpoint file that is not there, or cannot
+** be opened, is not a failure: only the database's checkpoints are checked
+** then, and checkpoint_file_read says so.
+*/
 struct audit_verify_result {
   int64_t entries;
-  int64_t checkpoints;
-  int64_t first_bad_seq; /* 0 when all is well */
+  int64_t checkpoints;       /* distinct seqs checkpointed, in the database or the file */
+  int64_t first_bad_seq;     /* 0 when all is well */
+  bool checkpoint_file_read; /* a checkpoint file was given, found and read to the end */
   char reason[256];
 };
 int audit_verify(struct db *db, const struct audit_key *key, const char *checkpoint_file,

@@ -5,8 +5,11 @@
 ** so someone who can rewrite the database cannot forge a checkpoint.  Each
 ** checkpoint is stored in the database and appended to a separate file,
 ** meant to be shipped off the host, so a wholesale rewrite of the table is
-** caught by comparing the two.
+** caught by comparing the two.  A line left without its newline by a crash
+** part-way through an append is closed before the next line is written, so
+** that the next checkpoint is never glued onto it.
 */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -106,6 +109,18 @@ bad:
 void audit_key_wipe(struct audit_key *key) { sodium_memzero(key, sizeof *key); }
 
 /*
+** True when FD is a regular file whose last byte is not a newline: the
+** last append was cut short (a crash part-way through writing its line).
+** False too when that cannot be read (FD opened for writing only).
+*/
+static bool ends_torn(int fd) {
+  struct stat sb;
+  char last;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) return false;
+  return pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n';
+}
+
+/*
 ** Signs the current head of the chain, if newer than the last checkpoint, in
 ** its own transaction, and appends it to FILE (when given).  *SEQ_OUT gets
 ** the checkpointed seq (0 when there was nothing new).  Returns DB_OK or an
@@ -146,13 +161,19 @@ int audit_checkpoint_now(struct db *db, const struct audit_key *key, const char 
     /* The checkpoint is committed either way; a copy that could not be kept
        off the database is said loudly, since that copy is what catches a
        wholesale rewrite of the table. */
-    int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int fd = open(file, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    /* Read access is only for checking the last byte; a file we may only write is appended to unchecked. */
+    if (fd < 0 && errno == EACCES) fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0) {
       log_error("audit: checkpoint %lld not written to %s: %s", (long long)seq, file, strerror(errno));
     } else {
+      bool torn = ends_torn(fd);
+      if (torn) log_warn("audit: %s ended part-way through a line; checkpoint %lld starts a new one", file,
+                         (long long)seq);
       char line[512];
-      int n = snprintf(line, sizeof line, "%lld %s %lld %s %s\n", (long long)seq, hash_hex, (long long)at,
-                       pk_hex, sig_hex);
+      int n = snprintf(line, sizeof line, "%s%lld %s %lld %s %s\n", torn ? "\n" : "", (long long)seq, hash_hex,
+                       (long long)at, pk_hex, sig_hex);
+      assert(n > 0 && (size_t)n < sizeof line);
       ssize_t w = write(fd, line, (size_t)n);
       if (w != n || fsync(fd) != 0) {
         log_error("audit: checkpoint %lld not fully written to %s: %s", (long long)seq, file, strerror(errno));

@@ -10,7 +10,9 @@
 ** records in the same transaction how far it got (audit_spools), so a crash
 ** at any point neither loses nor repeats an entry: at start the entries after
 ** that mark are moved again.  The file is emptied whenever all of it has been
-** moved.
+** moved and, since under steady use that moment may never come, rewritten
+** with only the entries not yet moved once it has grown past a threshold
+** (audit_spool_rewrite).
 **
 ** A record is its body's length (4 bytes, big-endian), the body (the spool
 ** number, the time, and the eleven fields of an entry, each as a 4-byte length
@@ -37,6 +39,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 #include "audit/audit.h"
@@ -57,6 +60,8 @@ struct audit_spool {
   size_t size;                      /* bytes of whole records in the file */
   size_t filled;                    /* bytes of the file written: the records, then zeros (>= size) */
   size_t prefill;                   /* zeros to keep written ahead of the records (0: none) */
+  size_t cut;                       /* bytes cut off at open (0: none) */
+  char *cut_path;                   /* where they were kept, or NULL */
 };
 
 static bool all_zero(const uint8_t *p, size_t n) {
@@ -218,6 +223,33 @@ static int sync_parent(const char *path) {
 }
 
 /*
+** Saves the LEN bytes at P cut off the spool at PATH beside it, as
+** PATH.cut-SECONDS (mode 0600, flushed), for whoever looks into why.
+** Returns the new file's path (caller frees), or NULL if it could not be
+** written.
+*/
+static char *keep_aside(const char *path, const uint8_t *p, size_t len) {
+  struct buf name = BUF_INIT;
+  buf_printf(&name, "%s.cut-%lld", path, (long long)time(NULL));
+  int fd = open(buf_cstr(&name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  size_t off = 0;
+  bool ok = fd >= 0;
+  while (ok && off < len) {
+    ssize_t w = write(fd, p + off, len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) ok = false;
+    else off += (size_t)w;
+  }
+  if (ok) ok = fdatasync(fd) == 0 && sync_parent(buf_cstr(&name)) == 0;
+  if (fd >= 0) close(fd);
+  if (!ok) {
+    buf_free(&name);
+    return NULL;
+  }
+  return buf_steal(&name);
+}
+
+/*
 ** Opens (creating it, mode 0600) the spool at PATH and takes it for this
 ** process: a second server on the same spool is refused.  Returns what it
 ** holds as audit_spool_decode does, having cut off any torn tail.  Returns
@@ -263,10 +295,13 @@ struct audit_spool *audit_spool_open(const char *path, struct audit_row ***rows,
   bool torn = sp->size < b.len && !all_zero((const uint8_t *)b.data + sp->size, b.len - sp->size);
   sp->filled = torn ? sp->size : b.len;
   if (torn) {
-    /* A crash mid-append leaves a short last record; anything else here was damaged or altered. */
-    log_warn("audit spool %s: %zu bytes after entry %lld are not whole records that check; cut off (a record torn "
-             "by a crash, or a damaged or altered file)",
-             path, b.len - sp->size, (long long)sp->last_no);
+    /* A crash mid-append leaves a short last batch; anything else here was damaged or altered, and may hold
+       entries already acknowledged.  Either way the bytes are kept, and the caller records the cut. */
+    sp->cut = b.len - sp->size;
+    sp->cut_path = keep_aside(path, (const uint8_t *)b.data + sp->size, sp->cut);
+    log_error("audit spool %s: %zu bytes after entry %lld are not whole records that check; cut off and kept in %s "
+              "(a batch torn by a crash, or a damaged or altered file)",
+              path, sp->cut, (long long)sp->last_no, sp->cut_path ? sp->cut_path : "(nowhere: they could not be saved)");
   }
   if (torn && (ftruncate(fd, (off_t)sp->size) != 0 || fdatasync(fd) != 0)) {
     snprintf(err, errlen, "%s: cannot cut off a torn tail: %s", path, strerror(errno));
@@ -285,7 +320,14 @@ void audit_spool_close(struct audit_spool *sp) {
   if (!sp) return;
   close(sp->fd);
   free(sp->path);
+  free(sp->cut_path);
   free(sp);
+}
+
+/* Bytes cut off at open (0: none), and in *KEPT_IN where they were kept (NULL if nowhere; owned by SP). */
+size_t audit_spool_cut(const struct audit_spool *sp, const char **kept_in) {
+  *kept_in = sp->cut_path;
+  return sp->cut;
 }
 
 /* The last spool number written; numbers continue from at least MOVED after a restart. */
@@ -397,6 +439,62 @@ int audit_spool_reset(struct audit_spool *sp) {
   sp->size = 0;
   sp->filled = 0;
   memset(sp->check, 0, sizeof sp->check);
+  return 0;
+}
+
+/*
+** Replaces the file with one holding only ROWS[N], the entries not yet moved,
+** numbered FIRST_NO on, so that a spool never empty under steady use does not
+** grow without bound.  The new file is written, flushed and locked beside the
+** old one, renamed over it and the rename made durable, so a crash leaves
+** either file whole, and each holds every entry not yet in the table.
+** Numbering goes on from the last number given.  Returns 0, or -1 with the
+** old file still in use (or, if the rename could not be made durable, with
+** further appends refused until a restart: they might not survive).
+*/
+int audit_spool_rewrite(struct audit_spool *sp, struct audit_row **rows, int64_t first_no, int n) {
+  assert(n >= 0);
+  assert(n == 0 || first_no + n - 1 == sp->last_no);
+  if (sp->broken) return -1;
+  if (n == 0) return audit_spool_reset(sp);
+  struct buf b = BUF_INIT;
+  uint8_t check[AUDIT_SPOOL_CHECK] = {0};
+  for (int i = 0; i < n; i++) audit_spool_encode(&b, check, first_no + i, rows[i]);
+  struct buf tmp = BUF_INIT;
+  buf_printf(&tmp, "%s.new", sp->path);
+  int fd = open(buf_cstr(&tmp), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+  size_t off = 0;
+  while (ok && off < b.len) {
+    ssize_t w = pwrite(fd, b.data + off, b.len - off, (off_t)off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) ok = false;
+    else off += (size_t)w;
+  }
+  if (ok) ok = fdatasync(fd) == 0 && rename(buf_cstr(&tmp), sp->path) == 0;
+  if (!ok) {
+    log_error("audit spool %s: cannot rewrite it without its moved entries (%s); it goes on growing", sp->path,
+              strerror(errno));
+    if (fd >= 0) {
+      close(fd);
+      unlink(buf_cstr(&tmp));
+    }
+    buf_free(&tmp);
+    buf_free(&b);
+    return -1;
+  }
+  buf_free(&tmp);
+  buf_free(&b);
+  close(sp->fd); /* the old file is no longer in the folder; its lock goes with it */
+  sp->fd = fd;
+  sp->size = sp->filled = off;
+  memcpy(sp->check, check, sizeof check);
+  if (sync_parent(sp->path) != 0) {
+    log_error("audit spool %s: cannot make its rewrite durable (%s): refusing further entries until restarted",
+              sp->path, strerror(errno));
+    sp->broken = true;
+    return -1;
+  }
   return 0;
 }
 

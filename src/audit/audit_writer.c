@@ -17,8 +17,10 @@
 ** signals `cv` only when the writer sleeps for want of work or its gathering
 ** wait has what it waits for (`writer_state`): a wake-up per entry would cost
 ** more than the fsync it shares.  Only the writer
-** appends to the spool and only the mover empties it, each holding
-** `spool_mu`.  With a spool the database connection is the mover's alone.
+** appends to the spool and only the mover empties or rewrites it, each
+** holding `spool_mu`.  Lock order: `spool_mu` before `mu` (only the mover's
+** rewrite holds both; the writer never holds `mu` while taking `spool_mu`).
+** With a spool the database connection is the mover's alone.
 ** Callbacks run on the writer thread with no lock held.
 */
 #include <assert.h>
@@ -40,6 +42,8 @@
 #define UNMOVED_LIMIT 200000
 /* The most zeros the spool keeps written ahead of its records, so that a batch's fdatasync writes only its data. */
 #define SPOOL_PREFILL (4u << 20)
+/* The spool's size past which it is rewritten without the entries already moved (unless set otherwise). */
+#define SPOOL_REWRITE_AT ((size_t)16 << 20)
 /* The longest audit_writer_flush waits for the mover. */
 #define FLUSH_WAIT_MS 10000
 
@@ -99,7 +103,9 @@ struct audit_writer {
   struct flush_waiter *waiters; /* flushers that did not wait on their thread, called back by the mover */
   bool writer_done;
   int move_interval_ms;
-  uint64_t moves, moved, move_failures;
+  size_t spool_rewrite_bytes;
+  uint64_t moves, moved, move_failures, spool_rewrites;
+  char *dsn; /* to connect again after the connection is lost */
 };
 
 /* Gathers a batch's rows into one array (the submissions keep their own). */
@@ -115,7 +121,32 @@ static struct audit_row **gather(struct submission *batch, int *total) {
   return rows;
 }
 
-/* Chains ROWS into the table in one transaction (recording spool progress THROUGH when spooled); retries a busy database. */
+/*
+** Opens a new connection in place of the writer's when the old one has gone
+** bad (the database server restarted or failed over); true when it did.  Only
+** the thread that owns the connection calls this (the mover with a spool, the
+** writer without).
+*/
+static bool reconnect_if_broken(struct audit_writer *w) {
+  if (w->db->ops->healthy(w->db)) return false;
+  struct db *fresh = NULL;
+  char err[256];
+  if (db_open(w->dsn, false, &fresh, err, sizeof err) != 0) {
+    log_error("audit: the connection to the database is lost and cannot be opened again: %s", err);
+    return false;
+  }
+  db_close(w->db);
+  w->db = fresh;
+  log_info("audit: connected to the database again");
+  return true;
+}
+
+/*
+** Chains ROWS into the table in one transaction (recording spool progress
+** THROUGH when spooled); retries a busy database, and a lost connection on a
+** new one.  A commit whose answer was lost with its connection may have
+** happened: the spool's mark then says so, and the rows are not added twice.
+*/
 static bool commit_rows(struct audit_writer *w, struct audit_row **rows, int n, int64_t through) {
   for (int attempt = 0; attempt < 5; attempt++) {
     int rc = db_begin(w->db);
@@ -125,6 +156,10 @@ static bool commit_rows(struct audit_writer *w, struct audit_row **rows, int n, 
     if (rc == DB_OK) return true;
     log_error("audit: %d entries not written to the log: %s", n, db_error(w->db));
     db_rollback(w->db);
+    if (reconnect_if_broken(w) && w->spool) {
+      int64_t mark = 0;
+      if (store_audit_spool_get(w->db, w->spool_name, &mark) == DB_OK && mark >= through) return true;
+    }
     usleep(20000u << attempt);
   }
   return false;
@@ -299,6 +334,37 @@ static void call_waiters(struct audit_writer *w, bool all) {
 }
 
 /*
+** Rewrites the spool with only the entries not yet moved once it has grown
+** past spool_rewrite_bytes: under steady use it is never all moved, so never
+** emptied.  Holding spool_mu keeps the writer from appending; the moved-on
+** list then holds everything past the mark exactly when its last number is
+** the spool's last (no batch is between its append and its hand-over), and
+** as only this thread takes entries off the list, the rows stay valid after
+** mu is let go.  The writer waits meanwhile: one write and two flushes.
+*/
+static void maybe_rewrite(struct audit_writer *w) {
+  pthread_mutex_lock(&w->spool_mu);
+  if (audit_spool_size(w->spool) >= w->spool_rewrite_bytes) {
+    pthread_mutex_lock(&w->mu);
+    int n = w->nunmoved;
+    int64_t first = w->unmoved_first;
+    struct audit_row **rows = NULL;
+    if (n > 0 && first + n - 1 == audit_spool_last(w->spool)) {
+      rows = xmalloc((size_t)n * sizeof *rows);
+      memcpy(rows, w->unmoved, (size_t)n * sizeof *rows);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rows && audit_spool_rewrite(w->spool, rows, first, n) == 0) {
+      pthread_mutex_lock(&w->mu);
+      w->spool_rewrites++;
+      pthread_mutex_unlock(&w->mu);
+    }
+    free(rows);
+  }
+  pthread_mutex_unlock(&w->spool_mu);
+}
+
+/*
 ** The mover: chains spooled entries into the table, oldest first, and
 ** empties the spool when all of it is there.  On a database failure the
 ** entries stay in the spool and in memory and are tried again.
@@ -369,6 +435,8 @@ static void *move_run(void *arg) {
       pthread_mutex_lock(&w->spool_mu);
       if (audit_spool_last(w->spool) == through) audit_spool_reset(w->spool);
       pthread_mutex_unlock(&w->spool_mu);
+    } else {
+      maybe_rewrite(w);
     }
     maybe_checkpoint(w, false);
     pthread_mutex_lock(&w->mu);
@@ -377,6 +445,38 @@ static void *move_run(void *arg) {
   pthread_mutex_unlock(&w->mu);
   maybe_checkpoint(w, true);
   return NULL;
+}
+
+/*
+** When opening the spool cut bytes off its end (a batch torn by a crash, or
+** damage that may have taken acknowledged entries with it), puts that on the
+** audit log itself, after the entries recovered: nothing is lost unseen.
+*/
+static void record_cut(struct audit_writer *w) {
+  const char *kept;
+  size_t cut = audit_spool_cut(w->spool, &kept);
+  if (cut == 0) return;
+  json_t *d = json_pack("{s:I,s:I,s:s?}", "bytes_cut", (json_int_t)cut, "after_spool_entry",
+                        (json_int_t)audit_spool_last(w->spool), "kept_in", kept);
+  struct audit_row *r = audit_row_new(NULL, "system:audit", NULL, NULL, "audit.spool_cut", "audit_spool",
+                                      w->spool_name, "cut", NULL, NULL, d);
+  json_decref(d);
+  int64_t no = audit_spool_append(w->spool, &r, 1);
+  if (no <= 0) {
+    log_error("audit: the cut from the spool could not be recorded on the log");
+    audit_rows_free(&r, 1);
+    return;
+  }
+  if (w->nunmoved == w->capunmoved) {
+    w->capunmoved = w->capunmoved ? w->capunmoved * 2 : 8;
+    w->unmoved = xrealloc(w->unmoved, (size_t)w->capunmoved * sizeof *w->unmoved);
+  }
+  if (w->nunmoved == 0) {
+    w->unmoved_first = no;
+    w->oldest_ms = time_mono_ms() - w->move_interval_ms; /* due at once */
+  }
+  w->unmoved[w->nunmoved++] = r;
+  w->flush_to = no;
 }
 
 /*
@@ -422,6 +522,7 @@ static int open_spool(struct audit_writer *w, const char *path, char *err, size_
     if (audit_spool_size(w->spool) > 0) audit_spool_reset(w->spool);
   }
   free(nos);
+  record_cut(w);
   return 0;
 }
 
@@ -437,6 +538,7 @@ static void writer_free(struct audit_writer *w) {
   pthread_cond_destroy(&w->move_cv);
   pthread_cond_destroy(&w->moved_cv);
   free(w->checkpoint_file);
+  free(w->dsn);
   free(w);
 }
 
@@ -463,9 +565,11 @@ int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, 
   w->batch_wait_us = opt->batch_wait_us;
   w->checkpoint_interval = opt->checkpoint_interval;
   w->move_interval_ms = opt->move_interval_ms > 0 ? opt->move_interval_ms : 1000;
+  w->spool_rewrite_bytes = opt->spool_rewrite_bytes > 0 ? opt->spool_rewrite_bytes : SPOOL_REWRITE_AT;
   w->key = opt->key;
   w->checkpoint_file = xstrdup(opt->checkpoint_file);
   w->last_checkpoint = time_now();
+  w->dsn = xstrdup(dsn);
   if (db_open(dsn, false, &w->db, err, errlen) != 0) {
     w->db = NULL;
     writer_free(w);
@@ -640,5 +744,6 @@ void audit_writer_stats(struct audit_writer *w, struct audit_writer_stats *st) {
   st->moves = w->moves;
   st->moved = w->moved;
   st->move_failures = w->move_failures;
+  st->spool_rewrites = w->spool_rewrites;
   pthread_mutex_unlock(&w->mu);
 }

@@ -119,10 +119,13 @@ void metrics_render(struct metrics *m, struct app *app, struct buf *out) {
                "# HELP safehub_audit_moved_entries_total Spooled entries moved into the log table.\n"
                "# TYPE safehub_audit_moved_entries_total counter\nsafehub_audit_moved_entries_total %llu\n"
                "# HELP safehub_audit_move_failures_total Moves that failed and will be tried again.\n"
-               "# TYPE safehub_audit_move_failures_total counter\nsafehub_audit_move_failures_total %llu\n",
+               "# TYPE safehub_audit_move_failures_total counter\nsafehub_audit_move_failures_total %llu\n"
+               "# HELP safehub_audit_spool_rewrites_total Times the spool was rewritten without its moved entries.\n"
+               "# TYPE safehub_audit_spool_rewrites_total counter\nsafehub_audit_spool_rewrites_total %llu\n",
                (unsigned long long)st.queued, (unsigned long long)st.batches, (unsigned long long)st.entries,
                (unsigned long long)st.failures, (unsigned long long)st.unmoved, (unsigned long long)st.moves,
-               (unsigned long long)st.moved, (unsigned long long)st.move_failures);
+               (unsigned long long)st.moved, (unsigned long long)st.move_failures,
+               (unsigned long long)st.spool_rewrites);
   }
 
 }

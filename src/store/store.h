@@ -132,6 +132,7 @@ int store_audit_insert(struct db *db, const struct audit_row *r);
 int store_audit_for_subject(struct db *db, const char *object_id, int limit, json_t **out);
 typedef int (*audit_row_cb)(const struct audit_row *r, void *arg);
 int store_audit_scan(struct db *db, int64_t from_seq, audit_row_cb cb, void *arg);
+int store_audit_count_before(struct db *db, int64_t seq, int64_t *n);
 int store_audit_checkpoint_insert(struct db *db, int64_t seq, const char *hash, int64_t at,
                                   const char *public_key, const char *signature);
 struct audit_checkpoint {

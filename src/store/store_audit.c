@@ -22,6 +22,7 @@ DB_QUERY(Q_SCAN, "SELECT " AUDIT_COLS " FROM audit_log WHERE seq >= $1 ORDER BY 
 DB_QUERY(Q_CP_INSERT, "INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) "
                       "VALUES ($1, $2, $3, $4, $5)");
 DB_QUERY(Q_CP_LIST, "SELECT seq, hash, at, public_key, signature FROM audit_checkpoints ORDER BY seq");
+DB_QUERY(Q_COUNT_BEFORE, "SELECT COUNT(*) FROM audit_log WHERE seq < $1");
 DB_QUERY(Q_CP_LAST, "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints");
 
 void store_audit_row_free(struct audit_row *r) {
@@ -156,6 +157,21 @@ int store_audit_scan(struct db *db, int64_t from_seq, audit_row_cb cb, void *arg
     if (rc < 0) return rc;
     if (got < page) return DB_OK;
   }
+}
+
+/*
+** How many entries are numbered below SEQ, in *N.  The chain runs from 1, so
+** with SEQ 1 this counts rows the verifier's scan would never reach.
+*/
+int store_audit_count_before(struct db *db, int64_t seq, int64_t *n) {
+  struct db_stmt *st = db_prepare(db, &Q_COUNT_BEFORE);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, seq);
+  int rc = db_step(st);
+  *n = rc == DB_ROW ? db_int(st, 0) : 0;
+  db_reset(st);
+  if (rc == DB_ROW) return DB_OK;
+  return rc < 0 ? rc : DB_ERROR; /* COUNT(*) always gives a row */
 }
 
 int store_audit_checkpoint_insert(struct db *db, int64_t seq, const char *hash, int64_t at,

@@ -5,8 +5,12 @@
 ** log and names the first bad entry after each kind of tampering done by
 ** direct SQL (edits, deletions, swaps, a rewritten chain, a cut-off tail
 ** under a signed checkpoint, a checkpoint forged with another key, a
-** checkpoint file that disagrees); checkpoint keys are created and loaded.
-** The tests that touch a database run on SQLite and on PostgreSQL.
+** checkpoint file that disagrees, rows numbered below 1, checkpoint-file
+** lines that are not checkpoints); a checkpoint-file line torn by a crash is
+** neither damage nor glued to the next checkpoint; twenty thousand
+** checkpoints are merged and walked correctly; checkpoint keys are created
+** and loaded.  The tests that touch a database run on SQLite and on
+** PostgreSQL.
 */
 #include "testutil.h"
 
@@ -98,6 +102,66 @@ static int64_t checkpoint(struct fixture *f, const struct audit_key *key) {
   int64_t seq = -1;
   assert_int_equal(audit_checkpoint_now(f->t.db, key, f->cp_path, &seq), DB_OK);
   return seq;
+}
+
+/* An entry's hash in hex. */
+typedef char hash_hex[65];
+
+/*
+** Appends N entries about OBJ in one transaction, on an empty log; returns
+** their hashes, entry k's at [k - 1] (caller frees).
+*/
+static hash_hex *append_many(struct db *db, int n, const char *obj) {
+  hash_hex *hashes = calloc((size_t)n, sizeof *hashes);
+  assert_non_null(hashes);
+  assert_int_equal(db_begin(db), DB_OK);
+  for (int done = 0; done < n;) {
+    struct audit_row *rows[500];
+    int k = n - done < 500 ? n - done : 500;
+    for (int i = 0; i < k; i++) {
+      rows[i] = audit_row_new("us_1", "jo", "mash", "RMBC", "child.read", "child", obj, "ok", "s47 enquiry",
+                              "127.0.0.1", NULL);
+    }
+    assert_int_equal(audit_append_tx(db, rows, k), DB_OK);
+    for (int i = 0; i < k; i++) {
+      assert_int_equal(rows[i]->seq, done + i + 1);
+      snprintf(hashes[done + i], sizeof hashes[0], "%s", rows[i]->hash);
+    }
+    audit_rows_free(rows, k);
+    done += k;
+  }
+  assert_int_equal(db_commit(db), DB_OK);
+  return hashes;
+}
+
+/* Signs a checkpoint binding SEQ to HASH at time AT with KEY; the public key and signature in hex. */
+static void sign_cp(const struct audit_key *key, int64_t seq, const char *hash, int64_t at, char pk[65],
+                    char sig[129]) {
+  uint8_t h[AUDIT_HASH_BYTES], msg[56], s[crypto_sign_BYTES];
+  assert_true(hex_decode(hash, h, sizeof h));
+  audit_checkpoint_message(seq, h, at, msg);
+  crypto_sign_detached(s, NULL, msg, sizeof msg, key->sk);
+  hex_encode(key->pk, sizeof key->pk, pk);
+  hex_encode(s, sizeof s, sig);
+}
+
+/* Replaces the fixture's checkpoint file with LEN bytes of TEXT. */
+static void write_cp_file(struct fixture *f, const char *text, size_t len) {
+  FILE *fp = fopen(f->cp_path, "wb");
+  assert_non_null(fp);
+  assert_int_equal(fwrite(text, 1, len, fp), len);
+  assert_int_equal(fclose(fp), 0);
+}
+
+/* Reads the fixture's checkpoint file into BUF (NUL-terminated); returns its length. */
+static size_t read_cp_file(struct fixture *f, char *buf, size_t cap) {
+  FILE *fp = fopen(f->cp_path, "rb");
+  assert_non_null(fp);
+  size_t n = fread(buf, 1, cap - 1, fp);
+  assert_true(n < cap - 1);
+  buf[n] = '\0';
+  fclose(fp);
+  return n;
 }
 
 /* A string literal as the char * the row struct holds; the hashing code only reads it. */
@@ -367,10 +431,11 @@ static void test_tamper_delete_tail(void **state) {
   /* Also deleting the checkpoint from the database does not help: the off-host file still has it. */
   tu_exec(f->t.db, "DELETE FROM audit_checkpoints");
   bad_at(f, 8, "log cut short");
-  /* Without the file, only what the database says can be checked. */
+  /* Without the file, only what the database says can be checked, and the result says the file was not read. */
   assert_int_equal(audit_verify(f->t.db, &f->key, NULL, &res), DB_OK);
   assert_int_equal(res.first_bad_seq, 0);
   assert_int_equal(res.entries, 7);
+  assert_false(res.checkpoint_file_read);
 }
 
 /* Rows copied out of a scan, for rewriting the chain. */
@@ -543,6 +608,251 @@ static void test_checkpoint_file_disagrees(void **state) {
   bad_at(f, 4, "missing from the database");
 }
 
+DB_QUERY(Q_ROW_AS, "INSERT INTO audit_log (seq, at, actor_id, actor, role, agency, action, object_type, "
+                   "object_id, outcome, purpose, ip, details, prev_hash, hash) "
+                   "SELECT CAST($1 AS BIGINT), at, actor_id, actor, role, agency, action, object_type, object_id, outcome, "
+                   "purpose, ip, details, prev_hash, hash FROM audit_log WHERE seq = $2");
+
+/* Copies entry FROM to a new row numbered SEQ. */
+static void copy_entry_as(struct db *db, int64_t seq, int64_t from) {
+  struct db_stmt *st = db_prepare(db, &Q_ROW_AS);
+  assert_non_null(st);
+  db_bind_int(st, 1, seq);
+  db_bind_int(st, 2, from);
+  assert_int_equal(db_run(st), DB_OK);
+}
+
+/* Rows numbered 0 or below are outside the scanned chain but in the audit trail: verification fails at entry 1. */
+static void test_rows_below_one(void **state) {
+  struct fixture *f = *state;
+  struct db *db = f->t.db;
+  append(db, 5, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 5);
+  int64_t n = -1;
+  assert_int_equal(store_audit_count_before(db, 1, &n), DB_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(store_audit_count_before(db, 4, &n), DB_OK);
+  assert_int_equal(n, 3);
+  intact(f, 5);
+  /* A copy of entry 1 numbered 0: the subject's trail shows it, so verification must not pass. */
+  copy_entry_as(db, 0, 1);
+  json_t *list = NULL;
+  assert_int_equal(store_audit_for_subject(db, "ch_a", 10, &list), DB_OK);
+  assert_int_equal(json_array_size(list), 6);
+  json_decref(list);
+  assert_int_equal(store_audit_count_before(db, 1, &n), DB_OK);
+  assert_int_equal(n, 1);
+  bad_at(f, 1, "1 entry is numbered below 1");
+  struct audit_verify_result res = verify(f);
+  assert_int_equal(res.entries, 5); /* the chain from 1 is itself intact */
+  /* A negative number too. */
+  copy_entry_as(db, -7, 3);
+  bad_at(f, 1, "2 entries are numbered below 1");
+  /* An earlier check at entry 1 is not displaced, and the rows are reported even then. */
+  tu_exec(db, "UPDATE audit_log SET actor = 'x' WHERE seq = 1");
+  bad_at(f, 1, "2 entries are numbered below 1");
+  tu_exec(db, "UPDATE audit_log SET actor = 'jo' WHERE seq = 1");
+  tu_exec(db, "DELETE FROM audit_log WHERE seq < 1");
+  intact(f, 5);
+}
+
+/* Lines of the checkpoint file that are not checkpoints fail verification, however they are spoiled. */
+static void test_checkpoint_file_damage(void **state) {
+  struct fixture *f = *state;
+  append(f->t.db, 4, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 4);
+  append(f->t.db, 4, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 8);
+  struct audit_verify_result res = verify(f);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_true(res.checkpoint_file_read);
+  assert_int_equal(res.checkpoints, 2);
+  char all[2048], l1[600], l2[600];
+  read_cp_file(f, all, sizeof all);
+  assert_int_equal(sscanf(all, "%599[^\n]\n%599[^\n]", l1, l2), 2);
+  char line[2048];
+
+  /* One spoiled line between the two good ones, each way in turn. */
+  char longline[1001];
+  memset(longline, 'x', sizeof longline - 1);
+  longline[sizeof longline - 1] = '\0';
+  const char *const spoilt[] = {"hello world", l1 + 2 /* seq cut off */, longline};
+  for (size_t i = 0; i < TU_COUNT(spoilt); i++) {
+    int len = snprintf(line, sizeof line, "%s\n%s\n%s\n", l1, spoilt[i], l2);
+    assert_true(len > 0 && (size_t)len < sizeof line);
+    write_cp_file(f, line, (size_t)len);
+    bad_at(f, 1, "the checkpoint file has 1 line that is not a checkpoint (the first is line 2)");
+  }
+  /* A sixth field, the last field missing (from a seq the database has no checkpoint of: otherwise the line is
+     what a torn append leaves, see test_checkpoint_file_torn), a short hash, a seq with trailing junk, a NUL byte. */
+  for (int i = 0; i < 5; i++) {
+    char bad[700];
+    snprintf(bad, sizeof bad, "%s", l1);
+    size_t len = 0;
+    switch (i) {
+    case 0:
+      len = (size_t)snprintf(line, sizeof line, "%s extra\n", bad);
+      break;
+    case 1:
+      *strrchr(bad, ' ') = '\0';
+      bad[0] = '6';
+      len = (size_t)snprintf(line, sizeof line, "%s\n", bad);
+      break;
+    case 2:
+      memmove(strchr(bad, ' ') + 1, strchr(bad, ' ') + 2, strlen(strchr(bad, ' ') + 1));
+      len = (size_t)snprintf(line, sizeof line, "%s\n", bad);
+      break;
+    case 3:
+      len = (size_t)snprintf(line, sizeof line, "4x%s\n", bad + 1);
+      break;
+    default:
+      len = (size_t)snprintf(line, sizeof line, "%s\n", bad);
+      line[10] = '\0'; /* inside the hash */
+      break;
+    }
+    len += (size_t)snprintf(line + len, sizeof line - len, "%s\n", l2);
+    assert_true(len < sizeof line);
+    write_cp_file(f, line, len);
+    bad_at(f, 1, "1 line that is not a checkpoint (the first is line 1)");
+  }
+  /* Two spoiled lines are counted. */
+  int len = snprintf(line, sizeof line, "%s\n#\n%s\n--\n", l1, l2);
+  write_cp_file(f, line, (size_t)len);
+  bad_at(f, 1, "the checkpoint file has 2 lines that are not checkpoints (the first is line 2)");
+  /* Empty lines and CRLF endings are not damage. */
+  len = snprintf(line, sizeof line, "\n%s\r\n\n\n%s\r\n\n", l1, l2);
+  write_cp_file(f, line, (size_t)len);
+  res = verify(f);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.checkpoints, 2);
+  tu_exec(f->t.db, "DELETE FROM audit_checkpoints WHERE seq = 8");
+  bad_at(f, 8, "missing from the database"); /* the CRLF line was read */
+
+  /* No file at all is not a failure: the result says it was not read. */
+  assert_int_equal(unlink(f->cp_path), 0);
+  res = verify(f);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_false(res.checkpoint_file_read);
+  assert_int_equal(res.checkpoints, 1);
+}
+
+/* A line cut short by a crash: harmless while it is the last line, and the next checkpoint starts a new line. */
+static void test_checkpoint_file_torn(void **state) {
+  struct fixture *f = *state;
+  append(f->t.db, 4, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 4);
+  append(f->t.db, 4, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 8);
+  char all[2048], l1[600], l2[600];
+  size_t size = read_cp_file(f, all, sizeof all);
+  assert_int_equal(sscanf(all, "%599[^\n]\n%599[^\n]", l1, l2), 2);
+
+  /* The last line without its newline still counts as a checkpoint. */
+  write_cp_file(f, all, size - 1);
+  intact(f, 8);
+  tu_exec(f->t.db, "BEGIN");
+  tu_exec(f->t.db, "DELETE FROM audit_checkpoints WHERE seq = 8");
+  bad_at(f, 8, "missing from the database");
+  tu_exec(f->t.db, "ROLLBACK");
+
+  /* Torn part-way through the signature, then through the hash: not damage while it is the last line. */
+  const size_t cuts[] = {50, 200};
+  for (size_t i = 0; i < TU_COUNT(cuts); i++) {
+    write_cp_file(f, all, size - cuts[i]);
+    struct audit_verify_result res = verify(f);
+    if (res.first_bad_seq) fail_msg("torn last line reported at %lld: %s", (long long)res.first_bad_seq, res.reason);
+    assert_true(res.checkpoint_file_read);
+    assert_int_equal(res.checkpoints, 2);
+  }
+
+  /* The next checkpoint is written on a line of its own, not glued onto the torn one. */
+  append(f->t.db, 4, "ch_a");
+  assert_int_equal(checkpoint(f, &f->key), 12);
+  char now[2048], n1[600], torn[600], n3[600];
+  read_cp_file(f, now, sizeof now);
+  assert_int_equal(sscanf(now, "%599[^\n]\n%599[^\n]\n%599[^\n]", n1, torn, n3), 3);
+  assert_string_equal(n1, l1);
+  assert_int_equal(strlen(torn), strlen(l2) + 1 - 200); /* the cut took the newline too */
+  assert_int_equal(strncmp(torn, l2, strlen(torn)), 0);
+  long long seq, at;
+  char hash[80], pk[80], sig[160];
+  assert_int_equal(sscanf(n3, "%lld %79s %lld %79s %159s", &seq, hash, &at, pk, sig), 5);
+  assert_int_equal(seq, 12);
+  assert_int_equal(now[strlen(now) - 1], '\n');
+  /* No longer the last line, the torn one is still taken for what it is: the start of a line cut short. */
+  intact(f, 12);
+  /* A line that is not the start of the database's checkpoint line is damage wherever it is. */
+  int len = snprintf(now, sizeof now, "%s\n%s GARBAGE\n%s\n", n1, torn, n3);
+  write_cp_file(f, now, (size_t)len);
+  bad_at(f, 1, "1 line that is not a checkpoint (the first is line 2)");
+  char other[600];
+  snprintf(other, sizeof other, "%s", torn);
+  other[strlen(other) - 1] = other[strlen(other) - 1] == '0' ? '1' : '0'; /* one character changed */
+  len = snprintf(now, sizeof now, "%s\n%s\n%s\n", n1, other, n3);
+  write_cp_file(f, now, (size_t)len);
+  bad_at(f, 1, "1 line that is not a checkpoint (the first is line 2)");
+  /* Without it, the new line is read as a checkpoint. */
+  len = snprintf(now, sizeof now, "%s\n%s\n", n1, n3);
+  write_cp_file(f, now, (size_t)len);
+  intact(f, 12);
+  tu_exec(f->t.db, "DELETE FROM audit_checkpoints WHERE seq = 12");
+  bad_at(f, 12, "missing from the database");
+}
+
+/*
+** Ten thousand checkpoints, at every other entry of twenty thousand: merged
+** with the file's copies (written newest first, one twice) and walked
+** alongside the scan, every one is matched to its own entry, and a fault
+** deep in the log is named at its entry while later faults are present too.
+** (A linear search per entry made this quadratic; the size is kept to what
+** the signature checks allow in a few seconds.)
+*/
+static void test_many_checkpoints(void **state) {
+  struct fixture *f = *state;
+  struct db *db = f->t.db;
+  enum { N = 20000 };
+  hash_hex *hashes = append_many(db, N, "ch_a");
+  FILE *fp = fopen(f->cp_path, "w");
+  assert_non_null(fp);
+  const int64_t at0 = 1795860000;
+  char pk[65], sig[129];
+  assert_int_equal(db_begin(db), DB_OK);
+  for (int64_t seq = N; seq >= 2; seq -= 2) {
+    sign_cp(&f->key, seq, hashes[seq - 1], at0 + seq, pk, sig);
+    assert_int_equal(store_audit_checkpoint_insert(db, seq, hashes[seq - 1], at0 + seq, pk, sig), DB_OK);
+    int copies = seq % 20 == 0 ? 1 + (seq == 10000) : 0;
+    for (int i = 0; i < copies; i++) fprintf(fp, "%lld %s %lld %s %s\n", (long long)seq, hashes[seq - 1],
+                                             (long long)(at0 + seq), pk, sig);
+  }
+  assert_int_equal(db_commit(db), DB_OK);
+  assert_int_equal(fclose(fp), 0);
+  struct audit_verify_result res = verify(f);
+  if (res.first_bad_seq) fail_msg("reported bad at %lld: %s", (long long)res.first_bad_seq, res.reason);
+  assert_int_equal(res.entries, N);
+  assert_int_equal(res.checkpoints, N / 2);
+  assert_true(res.checkpoint_file_read);
+
+  /* Checkpoint 15002 (not in the file) re-signed over entry 15001's hash: validly signed, but not this chain. */
+  tu_exec(db, "BEGIN");
+  tu_exec(db, "DELETE FROM audit_checkpoints WHERE seq = 15002");
+  sign_cp(&f->key, 15002, hashes[15000], at0, pk, sig);
+  assert_int_equal(store_audit_checkpoint_insert(db, 15002, hashes[15000], at0, pk, sig), DB_OK);
+  /* Later faults too: a file line disagreeing at 17002, the tail from 19000 gone. */
+  fp = fopen(f->cp_path, "a");
+  assert_non_null(fp);
+  sign_cp(&f->key, 17002, hashes[0], at0, pk, sig);
+  fprintf(fp, "17002 %s %lld %s %s\n", hashes[0], (long long)at0, pk, sig);
+  assert_int_equal(fclose(fp), 0);
+  tu_exec(db, "DELETE FROM audit_log WHERE seq >= 19000");
+  res = verify(f);
+  tu_exec(db, "ROLLBACK");
+  if (res.first_bad_seq != 15002 || !strstr(res.reason, "chain differs from the signed checkpoint")) {
+    fail_msg("first bad entry %lld (%s), want 15002", (long long)res.first_bad_seq, res.reason);
+  }
+  assert_int_equal(res.entries, 15001);
+  free(hashes);
+}
+
 /* Keys: created once with a private secret file and a .pub, loaded either way; bad files refused. */
 static void test_keys(void **state) {
   struct fixture *f = *state;
@@ -617,6 +927,10 @@ static void test_keys(void **state) {
   cmocka_unit_test_setup_teardown(test_tamper_rewrite_chain, setup, teardown),      \
   cmocka_unit_test_setup_teardown(test_tamper_forged_checkpoint, setup, teardown),  \
   cmocka_unit_test_setup_teardown(test_checkpoint_file_disagrees, setup, teardown), \
+  cmocka_unit_test_setup_teardown(test_rows_below_one, setup, teardown),            \
+  cmocka_unit_test_setup_teardown(test_checkpoint_file_damage, setup, teardown),    \
+  cmocka_unit_test_setup_teardown(test_checkpoint_file_torn, setup, teardown),      \
+  cmocka_unit_test_setup_teardown(test_many_checkpoints, setup, teardown),          \
   cmocka_unit_test_setup_teardown(test_keys, setup, teardown)
 
 int main(void) {

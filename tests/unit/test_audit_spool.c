@@ -777,6 +777,53 @@ static void test_second_open_refused(void **state) {
   tu_rmtree(dir);
 }
 
+/*
+** A rewrite keeps only the entries given, with their numbers; the new file is
+** whole on its own (reopened, it reads back), numbering goes on after it, it
+** stays locked against a second server, and no file is left beside it.
+*/
+static void test_rewrite(void **state) {
+  (void)state;
+  char dir[PATH_MAX], path[PATH_MAX];
+  struct audit_row *rows[NROWS];
+  struct audit_spool *sp = fresh_spool(dir, path, "rewrite.spool", rows);
+  for (int i = 0; i < 4; i++) assert_int_equal(audit_spool_append(sp, rows, NROWS), (i + 1) * NROWS);
+  size_t before = audit_spool_size(sp);
+  /* Entries 1..10 moved: 11 and 12 (rows[1], rows[2]) are kept. */
+  assert_int_equal(audit_spool_rewrite(sp, rows + 1, 11, 2), 0);
+  assert_true(audit_spool_size(sp) < before);
+  assert_int_equal(audit_spool_last(sp), 12);
+  assert_int_equal(file_size(path), (off_t)audit_spool_size(sp));
+  char beside[PATH_MAX + 8];
+  snprintf(beside, sizeof beside, "%s.new", path);
+  assert_int_equal(access(beside, F_OK), -1);
+  /* Still held: a second server is refused. */
+  struct audit_row **rows2 = NULL;
+  int64_t *nos2 = NULL;
+  int n2 = -1;
+  char err[512] = "";
+  assert_null(audit_spool_open(path, &rows2, &nos2, &n2, err, sizeof err));
+  assert_int_equal(audit_spool_append(sp, rows, 1), 13);
+  audit_spool_close(sp);
+  int n = -1;
+  int64_t nos[8];
+  struct audit_row *first = NULL;
+  sp = open_ok(path, &n, nos, 8, &first);
+  assert_int_equal(n, 3);
+  assert_int_equal(nos[0], 11);
+  assert_int_equal(nos[1], 12);
+  assert_int_equal(nos[2], 13);
+  same_row(first, rows[1]);
+  audit_rows_free(&first, 1);
+  /* Nothing left to keep: the file is emptied. */
+  assert_int_equal(audit_spool_rewrite(sp, NULL, 0, 0), 0);
+  assert_int_equal(file_size(path), 0);
+  assert_int_equal(audit_spool_append(sp, rows, 1), 14);
+  audit_spool_close(sp);
+  free_rows(rows, NROWS);
+  tu_rmtree(dir);
+}
+
 /* A spool in a folder that does not exist cannot be opened, and the error names it. */
 static void test_open_missing_folder(void **state) {
   (void)state;
@@ -837,6 +884,7 @@ int main(void) {
       cmocka_unit_test(test_prefill),
       cmocka_unit_test(test_append_refuses_unreadable),
       cmocka_unit_test(test_second_open_refused),
+      cmocka_unit_test(test_rewrite),
       cmocka_unit_test(test_open_missing_folder),
       cmocka_unit_test(test_name),
   };

@@ -369,6 +369,142 @@ static void test_restart_moves_leftovers_once(void **state) {
   tu_db_close(&t);
 }
 
+/*
+** A spool not all moved by one move (here: more entries than a move takes) is
+** rewritten without the entries already moved once past its threshold; every
+** entry still reaches the table exactly once, in one chain that verifies, and
+** a restart finds nothing left over.
+*/
+static void test_spool_rewritten(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  char err[256], spool[PATH_MAX];
+  open_db(&t, m, spool);
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
+  o.move_interval_ms = 60000;
+  o.spool_rewrite_bytes = 2048;
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  enum { N = 8100 }; /* one move takes 8,000 */
+  assert_true(audit_submit_wait(w, make_rows(11, N), N));
+  assert_true(audit_writer_flush(w));
+  struct audit_writer_stats st;
+  audit_writer_stats(w, &st);
+  assert_int_equal(st.moved, N);
+  assert_true(st.moves >= 2);
+  assert_int_equal(st.spool_rewrites, 1);
+  assert_int_equal(entries_about(&t, "ch_t11_0"), 1);
+  assert_int_equal(entries_about(&t, "ch_t11_8099"), 1);
+  assert_true(audit_submit_wait(w, make_rows(12, 1), 1));
+  audit_writer_stop(w);
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.entries, N + 1);
+  /* Restarted: nothing is moved twice. */
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_writer_flush(w));
+  audit_writer_stop(w);
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.entries, N + 1);
+  tu_db_close(&t);
+}
+
+/*
+** The writer's connection is lost (here: ended by the database server, as a
+** restart or fail-over would): the next batch is written on a new
+** connection, not refused for ever, and the chain goes on whole.
+*/
+static void test_reconnects(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  char err[256], spool[PATH_MAX];
+  open_db(&t, m, spool);
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(8, 0, 86400, NULL, NULL, m->spool ? spool : NULL);
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_submit_wait(w, make_rows(20, 2), 2));
+  assert_true(audit_writer_flush(w));
+  assert_int_equal(db_exec(t.db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"),
+                   DB_OK);
+  assert_true(audit_submit_wait(w, make_rows(21, 3), 3));
+  assert_true(audit_writer_flush(w));
+  assert_int_equal(entries_about(&t, "ch_t21_2"), 1);
+  audit_writer_stop(w);
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.entries, 5);
+  tu_db_close(&t);
+}
+
+/*
+** Bytes at the spool's end that are no whole record (a batch torn by a
+** crash, or damage) are cut off at the next start, kept beside the spool, and
+** the cut itself goes on the audit log after the entries recovered.
+*/
+static void test_cut_recorded(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  char err[256], spool[PATH_MAX];
+  open_db(&t, m, spool);
+  struct audit_row **rows;
+  int64_t *nos;
+  int n;
+  struct audit_spool *sp = audit_spool_open(spool, &rows, &nos, &n, err, sizeof err);
+  assert_non_null(sp);
+  free(rows);
+  free(nos);
+  struct audit_row **three = make_rows(30, 3);
+  assert_int_equal(audit_spool_append(sp, three, 3), 3);
+  audit_rows_free(three, 3);
+  free(three);
+  audit_spool_close(sp);
+  static const char junk[] = "not a record at all";
+  FILE *f = fopen(spool, "ab");
+  assert_non_null(f);
+  assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+  fclose(f);
+
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(8, 0, 86400, NULL, NULL, spool);
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_writer_flush(w));
+  audit_writer_stop(w);
+  for (int i = 0; i < 3; i++) {
+    char obj[32];
+    snprintf(obj, sizeof obj, "ch_t30_%d", i);
+    assert_int_equal(entries_about(&t, obj), 1);
+  }
+  char *name = audit_spool_name(spool);
+  json_t *cut = NULL;
+  assert_int_equal(store_audit_for_subject(t.db, name, 10, &cut), DB_OK);
+  assert_int_equal(json_array_size(cut), 1);
+  json_t *e = json_array_get(cut, 0);
+  assert_string_equal(json_string_value(json_object_get(e, "action")), "audit.spool_cut");
+  json_t *d = json_object_get(e, "details");
+  if (json_is_string(d)) d = json_loads(json_string_value(d), 0, NULL);
+  else json_incref(d);
+  assert_int_equal(json_integer_value(json_object_get(d, "bytes_cut")), sizeof junk);
+  const char *kept = json_string_value(json_object_get(d, "kept_in"));
+  assert_non_null(kept);
+  char back[64] = "";
+  f = fopen(kept, "rb");
+  assert_non_null(f);
+  assert_int_equal(fread(back, 1, sizeof back, f), sizeof junk);
+  fclose(f);
+  assert_memory_equal(back, junk, sizeof junk);
+  json_decref(d);
+  json_decref(cut);
+  free(name);
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
+  assert_int_equal(res.first_bad_seq, 0);
+  assert_int_equal(res.entries, 4);
+  tu_db_close(&t);
+}
+
 /* Two servers cannot share one spool. */
 static void test_spool_taken(void **state) {
   const struct mode *m = *state;
@@ -396,11 +532,16 @@ int main(void) {
       {"test_flush_async_sqlite", test_flush_async, NULL, NULL, &SQLITE_SPOOL},
       {"test_restart_moves_leftovers_once_sqlite", test_restart_moves_leftovers_once, NULL, NULL, &SQLITE_SPOOL},
       {"test_spool_taken_sqlite", test_spool_taken, NULL, NULL, &SQLITE_SPOOL},
+      {"test_spool_rewritten_sqlite", test_spool_rewritten, NULL, NULL, &SQLITE_SPOOL},
+      {"test_cut_recorded_sqlite", test_cut_recorded, NULL, NULL, &SQLITE_SPOOL},
       {"test_concurrent_chain_postgres", test_concurrent_chain, NULL, NULL, &POSTGRES},
       {"test_stop_drains_queue_postgres", test_stop_drains_queue, NULL, NULL, &POSTGRES},
       {"test_concurrent_chain_postgres_spool", test_concurrent_chain, NULL, NULL, &POSTGRES_SPOOL},
       {"test_restart_moves_leftovers_once_postgres", test_restart_moves_leftovers_once, NULL, NULL, &POSTGRES_SPOOL},
       {"test_flush_async_postgres", test_flush_async, NULL, NULL, &POSTGRES_SPOOL},
+      {"test_spool_rewritten_postgres", test_spool_rewritten, NULL, NULL, &POSTGRES_SPOOL},
+      {"test_reconnects_postgres", test_reconnects, NULL, NULL, &POSTGRES},
+      {"test_reconnects_postgres_spool", test_reconnects, NULL, NULL, &POSTGRES_SPOOL},
   };
   return cmocka_run_group_tests_name("audit_writer", tests, NULL, NULL);
 }
