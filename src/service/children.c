@@ -3,6 +3,7 @@
 ** access and auditing (see service.h).
 */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,18 @@ static const char *const SERVER_FIELDS[] = {"id", "created_at", "updated_at", "v
 ** writes it if nobody changed it meanwhile (SVC_CONFLICT otherwise).
 */
 int svc_child_update(struct req *r, const char *id, json_t *patch, struct field_errors *errs, json_t **out) {
+  return svc_child_update_from(r, id, patch, 0, errs, out);
+}
+
+/*
+** As svc_child_update, for a change made from the record as it was at
+** version FROM (0: as it is now).  The write succeeds only while the stored
+** version is still FROM, so a change made from an older copy of the record
+** (an edit form opened before someone else saved) is refused with
+** SVC_CONFLICT and nothing is written.
+*/
+int svc_child_update_from(struct req *r, const char *id, json_t *patch, long long from, struct field_errors *errs,
+                          json_t **out) {
   bool visible;
   if (svc_child_access(r, id, &visible) != SVC_OK) return SVC_ERROR;
   if (!visible) {
@@ -174,6 +187,8 @@ int svc_child_update(struct req *r, const char *id, json_t *patch, struct field_
   }
   if (!json_is_true(json_object_get(merged, "looked_after"))) json_object_set_new(merged, "placement", json_null());
   json_t *details = json_pack("{s:o}", "fields", field_names(patch));
+  /* The store's compare-and-set on the version is the one check: against FROM when the change was made from it. */
+  if (from != 0) version = from > 0 && from <= INT_MAX ? (int)from : -1;
   rc = store_child_update(db, id, merged, version, now);
   if (rc == DB_OK) rc = req_audit_tx(r, "child.update", "child", id, details);
   if (rc == DB_OK) rc = db_commit(db);

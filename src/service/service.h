@@ -27,6 +27,8 @@ int svc_child_create(struct req *r, json_t *input, struct field_errors *errs, ch
 int svc_child_get(struct req *r, const char *id, json_t **out);
 int svc_child_get_text(struct req *r, const char *id, struct buf *out);
 int svc_child_update(struct req *r, const char *id, json_t *patch, struct field_errors *errs, json_t **out);
+int svc_child_update_from(struct req *r, const char *id, json_t *patch, long long from, struct field_errors *errs,
+                          json_t **out);
 struct child_search {
   json_t *results;   /* array of summaries the user may see */
   int restricted;    /* matches the user may not see */

@@ -115,15 +115,25 @@ static void radios(struct buf *b, const char *name, const char *legend, const st
   web_radios(b, name, legend, hint_text, codes, NULL, value, errs, inline_items);
 }
 
-/* Reads "H:MM", "HH:MM" or "HH.MM" on the 24-hour clock into minutes after midnight; false otherwise. */
-static bool parse_clock(const char *s, int *minutes) {
-  int h = 0, m = 0, n = 0;
-  while (*s == ' ') s++;
-  if (sscanf(s, "%2d%*[:.]%2d%n", &h, &m, &n) != 2) return false;
-  const char *rest = s + n;
-  while (*rest == ' ') rest++;
-  if (*rest || h < 0 || h > 23 || m < 0 || m > 59) return false;
-  if (strlen(s) - strlen(rest) < 4) return false; /* minutes are always two digits */
+/*
+** Reads "H:MM", "HH:MM", "H.MM" or "HH.MM" on the 24-hour clock, spaces
+** around it ignored, into minutes after midnight.  The minutes are always
+** two digits: "10:5" is refused rather than read as 10:05.  False when TEXT
+** is anything else or not a real time.
+*/
+static bool parse_clock(const char *text, int *minutes) {
+  const char *s = text, *e = text + strlen(text);
+  while (*s == ' ' || *s == '\t') s++;
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
+  size_t n = (size_t)(e - s);
+  size_t hours = n == 4 ? 1 : n == 5 ? 2 : 0; /* digits before the separator */
+  if (!hours || (s[hours] != ':' && s[hours] != '.')) return false;
+  for (size_t i = 0; i < n; i++) {
+    if (i != hours && (s[i] < '0' || s[i] > '9')) return false;
+  }
+  int h = hours == 1 ? s[0] - '0' : (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[hours + 1] - '0') * 10 + (s[hours + 2] - '0');
+  if (h > 23 || m > 59) return false;
   *minutes = h * 60 + m;
   return true;
 }
@@ -169,7 +179,8 @@ static json_t *form_instant(struct req *r, const char *name, const char *what, s
     return NULL;
   }
   if (!parse_clock(t, &minutes)) {
-    ferr_add(errs, key, "The time %s must be a real time on the 24-hour clock, for example 14:30", what);
+    ferr_add(errs, key, "The time %s must be a real time on the 24-hour clock, with two digits for the minutes, for example 14:05",
+             what);
     json_decref(d);
     return NULL;
   }
@@ -236,7 +247,10 @@ static void people_select(struct buf *b, const char *name, const char *label, js
 /*
 ** Renames the service's error keys for list items ("attendees[2].name") to
 ** the form's controls ("attendees-R-name", R the form row that item came
-** from, per ROWS) so that the error summary links to the right box.
+** from, per ROWS) so that the error summary links to the right box.  An
+** error about a whole item ("attendees[2]") becomes "attendees-R", which
+** the form links to the row's first box; one about an item the form has no
+** row for goes on the list as a whole.
 */
 static void remap_list_errors(struct field_errors *errs, const char *list, const int *rows, int nrows) {
   json_t *renamed = json_object();
@@ -244,15 +258,16 @@ static void remap_list_errors(struct field_errors *errs, const char *list, const
   json_t *v;
   size_t ll = strlen(list);
   json_object_foreach(errs->fields, k, v) {
-    int idx;
+    int idx = -1;
     char rest[64] = "";
-    if (strncmp(k, list, ll) == 0 && k[ll] == '[' && sscanf(k + ll, "[%d]%63s", &idx, rest) >= 1 && idx >= 0 &&
-        idx < nrows) {
+    if (strncmp(k, list, ll) != 0 || k[ll] != '[') {
+      json_object_set(renamed, k, v);
+    } else if (sscanf(k + ll, "[%d]%63s", &idx, rest) >= 1 && idx >= 0 && idx < nrows) {
       char key[160];
       snprintf(key, sizeof key, "%s-%d%s%s", list, rows[idx], rest[0] == '.' ? "-" : "", rest[0] == '.' ? rest + 1 : "");
       json_object_set(renamed, key, v);
-    } else {
-      json_object_set(renamed, k, v);
+    } else if (!json_object_get(errs->fields, list) && !json_object_get(renamed, list)) {
+      json_object_set(renamed, list, v);
     }
   }
   json_decref(errs->fields);
@@ -1097,7 +1112,7 @@ void web_meetings_page(struct req *r) {
 /* Error links of the meeting form (rows are linked by their own ids). */
 static const struct error_link MEETING_LINKS[] = {
     {"type", NULL}, {"other_children", NULL}, {"held_at", "held_at-day"}, {"held_at-time", NULL}, {"attendees", "attendees-0-name"},
-    {"decisions", NULL}, {NULL, NULL},
+    {"decisions", NULL}, {"actions", "actions-0-description"}, {NULL, NULL},
 };
 
 static const struct field_label MEETING_LABELS[] = {
@@ -1122,7 +1137,11 @@ static void humanise_rows(struct field_errors *errs) {
     char field[40] = "";
     const char *why = json_string_value(v);
     char msg[400];
-    if (sscanf(k, "attendees-%d-%39s", &row, field) == 2) {
+    int end = 0;
+    if ((sscanf(k, "attendees-%d%n", &row, &end) == 1 || sscanf(k, "actions-%d%n", &row, &end) == 1) && !k[end]) {
+      /* An error about a row as a whole. */
+      snprintf(msg, sizeof msg, "%s %d: %s", !strncmp(k, "attendees", 9) ? "Person" : "Action", row + 1, why);
+    } else if (sscanf(k, "attendees-%d-%39s", &row, field) == 2) {
       snprintf(msg, sizeof msg, "Person %d: %s %s", row + 1, !strcmp(field, "name") ? "the name" : !strcmp(field, "agency") ? "the agency" : "the role", why);
     } else if (sscanf(k, "actions-%d-%39s", &row, field) == 2) {
       if (!strncmp(why, "Action ", 7)) snprintf(msg, sizeof msg, "%s", why); /* the form's own message names the row */
@@ -1147,15 +1166,29 @@ static void meeting_form(struct req *r, json_t *child, struct field_errors *errs
   struct page p;
   page_init(&p, "Record a meeting", "children");
   p.errors = errs;
-  /* The summary links each row's error to its own box, whose id is the error's key (dates: the day box). */
-  struct error_link links[ATTENDEE_ROWS * 3 + ACTION_ROWS * 3 + 8];
-  char anchors[ACTION_ROWS][40], keys[ACTION_ROWS][40];
-  size_t nl = 0;
+  /*
+  ** The summary links each row's error to its own box, whose id is the
+  ** error's key (dates: the day box), and an error about a whole row to the
+  ** row's first box.
+  */
+  struct error_link links[sizeof MEETING_LINKS / sizeof MEETING_LINKS[0] + ATTENDEE_ROWS + ACTION_ROWS * 2];
+  char anchors[ATTENDEE_ROWS + ACTION_ROWS * 2][40], keys[ATTENDEE_ROWS + ACTION_ROWS * 2][40];
+  size_t nl = 0, nk = 0;
   for (const struct error_link *l = MEETING_LINKS; l->field; l++) links[nl++] = *l;
+  for (int i = 0; i < ATTENDEE_ROWS; i++, nk++) {
+    snprintf(keys[nk], sizeof keys[nk], "attendees-%d", i);
+    snprintf(anchors[nk], sizeof anchors[nk], "attendees-%d-name", i);
+    links[nl++] = (struct error_link){keys[nk], anchors[nk]};
+  }
   for (int i = 0; i < ACTION_ROWS; i++) {
-    snprintf(keys[i], sizeof keys[i], "actions-%d-due", i);
-    snprintf(anchors[i], sizeof anchors[i], "actions-%d-due-day", i);
-    links[nl++] = (struct error_link){keys[i], anchors[i]};
+    snprintf(keys[nk], sizeof keys[nk], "actions-%d", i);
+    snprintf(anchors[nk], sizeof anchors[nk], "actions-%d-description", i);
+    links[nl++] = (struct error_link){keys[nk], anchors[nk]};
+    nk++;
+    snprintf(keys[nk], sizeof keys[nk], "actions-%d-due", i);
+    snprintf(anchors[nk], sizeof anchors[nk], "actions-%d-due-day", i);
+    links[nl++] = (struct error_link){keys[nk], anchors[nk]};
+    nk++;
   }
   links[nl] = (struct error_link){NULL, NULL};
   p.error_links = links;
@@ -1240,6 +1273,42 @@ static bool row_used(struct req *r, const char *const *names) {
   return false;
 }
 
+/*
+** Moves the service's errors about the meeting's children ("child_ids",
+** "child_ids[i]") to the one box where they are typed, "other_children",
+** each with its own reason, in the service's order.  A child the user may
+** not see is named only by the ID that was typed, never described.  KIDS is
+** the list sent; FROM_CHILD when its first item is the child the form was
+** opened from rather than something typed.
+*/
+static void children_errors(struct field_errors *errs, json_t *kids, bool from_child) {
+  struct buf msg = BUF_INIT;
+  const char *k;
+  json_t *v;
+  void *tmp;
+  json_object_foreach_safe(errs->fields, tmp, k, v) {
+    if (strncmp(k, "child_ids", 9) != 0 || (k[9] != '\0' && k[9] != '[')) continue;
+    const char *why = json_string_value(v);
+    int idx = -1;
+    if (k[9] == '[' && sscanf(k + 9, "[%d]", &idx) != 1) idx = -1;
+    const char *id = idx >= 0 ? json_string_value(json_array_get(kids, (size_t)idx)) : NULL;
+    int place = idx + (from_child ? 0 : 1); /* its place among the IDs typed */
+    if (msg.len) buf_puts(&msg, ". ");
+    if (id && !strcmp(why, "is not a record you can see"))
+      buf_printf(&msg, "%s is not the Safehub ID of a child whose record is open to you", id);
+    else if (id && place > 0) buf_printf(&msg, "Safehub ID number %d %s", place, why);
+    else if (idx >= 0) buf_printf(&msg, "The child this meeting is recorded from %s", why);
+    else if (!strncmp(why, "lists ", 6)) buf_printf(&msg, "The children's Safehub IDs list %s", why + 6);
+    else buf_printf(&msg, "The children's Safehub IDs %s", why);
+    json_object_del(errs->fields, k);
+  }
+  if (msg.len && !ferr_get(errs, "other_children")) {
+    json_t *m = json_string(buf_cstr(&msg));
+    json_object_set_new(errs->fields, "other_children", m ? m : json_string("Check the children's Safehub IDs"));
+  }
+  buf_free(&msg);
+}
+
 /* POST /meetings/new */
 void web_meeting_new(struct req *r) {
   const char *child_id = form_str(r, "child");
@@ -1315,22 +1384,7 @@ void web_meeting_new(struct req *r) {
   } else if (rc == SVC_INVALID) {
     remap_list_errors(&errs, "attendees", att_rows, natt);
     remap_list_errors(&errs, "actions", act_rows, nact);
-    /* The children: a child the user may not see is named by its place in the list, never described. */
-    const char *k;
-    json_t *v;
-    void *tmp;
-    json_object_foreach_safe(errs.fields, tmp, k, v) {
-      if (!strncmp(k, "child_ids", 9)) {
-        int idx = -1;
-        sscanf(k, "child_ids[%d]", &idx);
-        const char *id = idx >= 0 ? json_string_value(json_array_get(json_object_get(in, "child_ids"), (size_t)idx)) : NULL;
-        if (!ferr_get(&errs, "other_children")) {
-          if (id) ferr_add(&errs, "other_children", "%s is not the Safehub ID of a child whose record is open to you", id);
-          else ferr_add(&errs, "other_children", "The children %s", json_string_value(v));
-        }
-        json_object_del(errs.fields, k);
-      }
-    }
+    children_errors(&errs, json_object_get(in, "child_ids"), child != NULL);
     web_humanise(&errs, MEETING_LABELS);
     humanise_rows(&errs);
     meeting_form(r, child, &errs, 422);
@@ -1446,8 +1500,8 @@ void web_action_complete(struct req *r) {
 /* ---- support referrals ---- */
 
 static const struct error_link SUPPORT_LINKS[] = {
-    {"service", NULL}, {"provider", NULL}, {"referred_on", "referred_on-day"}, {"status", NULL}, {"engagement", NULL},
-    {"outcome", NULL}, {NULL, NULL},
+    {"version", WEB_CONFLICT_ANCHOR}, {"service", NULL}, {"provider", NULL}, {"referred_on", "referred_on-day"},
+    {"status", NULL}, {"engagement", NULL}, {"outcome", NULL}, {NULL, NULL},
 };
 
 static const struct field_label SUPPORT_LABELS[] = {
@@ -1536,6 +1590,9 @@ static void support_page(struct req *r, json_t *s, json_t *child, struct field_e
   p.back = back;
   child_frame(&p, child, NULL, service ? service : "Support referral");
   struct buf *b = &p.body;
+  char self[160];
+  snprintf(self, sizeof self, "/support/%s", js(s, "id"));
+  web_record_changed(b, errs, self);
   hf(b, "<dl class=\"govuk-summary-list\" data-testid=\"referral\">");
   web_summary_row(b, "Provider", js(s, "provider"));
   web_summary_row(b, "Referred", web_date_long(js(s, "referred_on"), d, sizeof d));
@@ -1556,6 +1613,7 @@ static void support_page(struct req *r, json_t *s, json_t *child, struct field_e
           "<form method=\"post\" action=\"/support/%u\" novalidate>",
        js(s, "id"));
     web_csrf_field(r, b);
+    web_version_field(r, b, s);
     radios(b, "status", "Where does the referral stand?", SUPPORT_STATUSES, r->form ? form_str(r, "status") : st, NULL, errs, false);
     radios(b, "engagement", "Is the child engaging?", SUPPORT_ENGAGEMENT, r->form ? form_str(r, "engagement") : js(s, "engagement"),
            NULL, errs, false);
@@ -1578,7 +1636,12 @@ void web_support_view(struct req *r) {
   json_decref(s);
 }
 
-/* POST /support/{id} */
+/*
+** POST /support/{id}.  Saved only if nobody changed the referral since the
+** form was opened: a form made from an older version than the one stored
+** comes back, as typed, with the conflict in the error summary, and nothing
+** is written.
+*/
 void web_support_update(struct req *r) {
   json_t *s = NULL, *child = NULL;
   if (failed(r, svc_support_get(r, req_param(r, 0), &s), "The referral")) return;
@@ -1588,6 +1651,15 @@ void web_support_update(struct req *r) {
   }
   struct field_errors errs;
   ferr_init(&errs);
+  long long from = web_form_version(r);
+  if (from != 0 && from != (long long)json_integer_value(json_object_get(s, "version"))) {
+    ferr_add(&errs, "version", "%s", WEB_CONFLICT_MESSAGE);
+    support_page(r, s, child, &errs, 409);
+    json_decref(child);
+    json_decref(s);
+    ferr_free(&errs);
+    return;
+  }
   json_t *in = json_object();
   put_text(r, in, "status", "status");
   put_text(r, in, "engagement", "engagement");
@@ -1605,7 +1677,9 @@ void web_support_update(struct req *r) {
     char loc[200];
     snprintf(loc, sizeof loc, "/support/%s?done=updated", js(s, "id"));
     resp_redirect(r, loc);
-  } else if (rc == SVC_INVALID || (rc == SVC_CONFLICT && ferr_any(&errs))) {
+  } else if (rc == SVC_INVALID || rc == SVC_CONFLICT) {
+    /* A conflict without a reason is a change saved by someone else between reading and writing. */
+    if (rc == SVC_CONFLICT && !ferr_any(&errs)) ferr_add(&errs, "version", "%s", WEB_CONFLICT_MESSAGE);
     web_humanise(&errs, SUPPORT_LABELS);
     support_page(r, s, child, &errs, rc == SVC_INVALID ? 422 : 409);
   } else {
@@ -1684,10 +1758,24 @@ void web_caseloads(struct req *r) {
       codes[i].code = js(t, "team");
       codes[i].label = js(t, "team");
     }
+    /* The worker chosen, as the table's links choose one: where an error about the worker shows and links. */
+    json_t *workers = json_object_get(data, "workers");
+    struct code *wcodes = xcalloc(json_array_size(workers) + 1, sizeof *wcodes);
+    char **wlabels = xcalloc(json_array_size(workers) + 1, sizeof *wlabels);
+    json_t *w;
+    json_array_foreach(workers, i, w) {
+      wcodes[i].code = js(w, "username");
+      wlabels[i] = xasprintf("%s (%s)", js(w, "name") ? js(w, "name") : js(w, "username"), js(w, "agency") ? js(w, "agency") : "");
+      wcodes[i].label = wlabels[i];
+    }
     hf(b, "<form method=\"get\" action=\"/caseloads\">");
     web_select(b, "team", "Team", codes, team, NULL, &errs, "All teams");
+    web_select(b, "worker", "Worker", wcodes, worker, "Shows the children one worker leads on", &errs, "All workers");
     web_button(b, "Show");
     hf(b, "</form>");
+    for (i = 0; i < json_array_size(workers); i++) free(wlabels[i]);
+    free(wlabels);
+    free(wcodes);
     free(codes);
     hf(b, "<table class=\"govuk-table\" data-testid=\"teams\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Teams</caption>"
           "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Team</th>"
@@ -1705,7 +1793,6 @@ void web_caseloads(struct req *r) {
           "<th scope=\"col\" class=\"govuk-table__header\">Role</th><th scope=\"col\" class=\"govuk-table__header\">Team</th>"
           "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Children</th>"
           "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Overdue work</th></tr></thead><tbody class=\"govuk-table__body\">");
-    json_t *w;
     json_array_foreach(json_object_get(data, "workers"), i, w) {
       if (team && (!js(w, "team") || strcmp(team, js(w, "team")) != 0)) continue;
       enum role role = ROLE_SOCIAL_WORKER;

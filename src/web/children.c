@@ -20,6 +20,7 @@ static const char *js(json_t *o, const char *k) { return json_string_value(json_
 
 /* The child form's fields in page order, each with the control its error links to. */
 static const struct error_link CHILD_LINKS[] = {
+    {"version", WEB_CONFLICT_ANCHOR},
     {"first_name", NULL},
     {"last_name", NULL},
     {"aliases", NULL},
@@ -291,7 +292,11 @@ static void check_rest(json_t *c, bool partial, struct field_errors *errs) {
   json_decref(copy);
 }
 
-/* The form to record or change a child, with ERRS shown; CHILD fills it (NULL for a new child). */
+/*
+** The form to record or change a child, with ERRS shown; CHILD fills it
+** (NULL for a new child).  A change carries the version of the record it
+** was opened from (see web_version_field).
+*/
 static void child_form_page(struct req *r, const char *title, const char *action, json_t *child,
                             struct field_errors *errs, const char *back, int status) {
   struct page p;
@@ -300,10 +305,12 @@ static void child_form_page(struct req *r, const char *title, const char *action
   p.error_links = CHILD_LINKS;
   p.back = back;
   struct buf *b = &p.body;
-  hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">%s</h1>"
-        "<form method=\"post\" action=\"%s\" novalidate>",
-     title, action);
+  hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">%s</h1>",
+     title);
+  web_record_changed(b, errs, back);
+  hf(b, "<form method=\"post\" action=\"%s\" novalidate>", action);
   web_csrf_field(r, b);
+  web_version_field(r, b, child);
   child_fields(r, b, child, errs);
   web_button(b, "Save");
   hf(b, "</form></div></div>");
@@ -485,14 +492,19 @@ void web_child_edit_form(struct req *r) {
   json_decref(c);
 }
 
-/* POST /children/{id}/edit */
+/*
+** POST /children/{id}/edit.  Saved only if nobody changed the record since
+** the form was opened (its hidden version); otherwise the form comes back,
+** as typed, with the conflict in the error summary and nothing written.
+*/
 void web_child_edit(struct req *r) {
   struct field_errors errs;
   ferr_init(&errs);
   json_t *c = child_from_form(r, &errs);
   json_t *out = NULL;
   if (ferr_any(&errs)) check_rest(c, true, &errs);
-  int rc = ferr_any(&errs) ? SVC_INVALID : svc_child_update(r, req_param(r, 0), c, &errs, &out);
+  int rc = ferr_any(&errs) ? SVC_INVALID
+                           : svc_child_update_from(r, req_param(r, 0), c, web_form_version(r), &errs, &out);
   char back[128];
   snprintf(back, sizeof back, "/children/%s", req_param(r, 0));
   if (rc == SVC_OK) {
@@ -507,7 +519,8 @@ void web_child_edit(struct req *r) {
   } else if (rc == SVC_NOT_FOUND) {
     web_error_page(r, 404, "There is no child record at this address, or it is not open to you.");
   } else if (rc == SVC_CONFLICT) {
-    web_error_page(r, 409, "Someone else changed this record while you were editing it. Go back and try again.");
+    ferr_add(&errs, "version", "%s", WEB_CONFLICT_MESSAGE);
+    child_form_page(r, "Change a child's details", r->url, c, &errs, back, 409);
   } else {
     web_error_page(r, 503, "The record could not be changed just now. Please try again.");
   }

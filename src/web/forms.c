@@ -262,6 +262,52 @@ json_t *form_date(struct req *r, const char *name, struct field_errors *errs, co
   return json_string(out);
 }
 
+/*
+** The hidden field "version" of an edit form: the version of RECORD when the
+** form is first shown, or, when the page answers a post, the version that
+** post was made from (never the record's newer one, so that re-sending the
+** form cannot overwrite a change its author has not seen).  Writes nothing
+** when there is no version to carry.
+*/
+void web_version_field(struct req *r, struct buf *b, json_t *record) {
+  if (r->form) {
+    const char *v = form_str(r, "version");
+    if (v) hf(b, "<input type=\"hidden\" name=\"version\" value=\"%s\">", v);
+    return;
+  }
+  json_t *v = json_object_get(record, "version");
+  if (json_is_integer(v)) hf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)json_integer_value(v));
+}
+
+/*
+** The version an edit form was rendered from (see web_version_field): 0 when
+** the post carries none, -1 when what it carries is not a version (which
+** matches no record, so the save is refused as a conflict).
+*/
+long long web_form_version(struct req *r) {
+  const char *v = form_str(r, "version");
+  if (!v || !*v) return 0;
+  long long n = 0;
+  for (const char *p = v; *p; p++) {
+    if (*p < '0' || *p > '9' || n > 100000000000LL) return -1;
+    n = n * 10 + (*p - '0');
+  }
+  return n > 0 ? n : -1;
+}
+
+/*
+** When ERRS holds a conflict under "version", the notice the error summary
+** links to: the record changed after the form was opened, with a link to it
+** as it is now (CURRENT_HREF).  Writes nothing otherwise.
+*/
+void web_record_changed(struct buf *b, struct field_errors *errs, const char *current_href) {
+  if (!errs || !ferr_get(errs, "version")) return;
+  hf(b, "<div class=\"govuk-inset-text\" id=\"%s\" data-testid=\"record-changed\">Nothing was saved: the record was "
+        "changed by someone else after you opened this form. <a class=\"govuk-link\" href=\"%s\">See the record as it "
+        "is now</a>, then make your changes again.</div>",
+     WEB_CONFLICT_ANCHOR, current_href);
+}
+
 /* One row of a GOV.UK summary list; VALUE NULL or empty shows "Not recorded". */
 void web_summary_row(struct buf *b, const char *key, const char *value) {
   hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"

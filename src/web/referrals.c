@@ -320,7 +320,8 @@ void web_referrals_list(struct req *r) {
 
 static const struct error_link CREATE_LINKS[] = {
     {"immediate_danger", NULL},
-    {"child_id", NULL},
+    /* A known child the service refuses is asked for by their details instead: see web_referral_new. */
+    {"child_id", "child.first_name"},
     {"child", "child.first_name"},
     {"child.first_name", NULL},
     {"child.last_name", NULL},
@@ -340,6 +341,7 @@ static const struct error_link CREATE_LINKS[] = {
 
 static const struct field_label CREATE_LABELS[] = {
     {"immediate_danger", "Immediate danger", "Select yes if the child is in immediate danger now"},
+    {"child_id", "The child's Safehub ID", NULL},
     {"child.first_name", "First name", "Enter the child's first name"},
     {"child.last_name", "Last name", "Enter the child's last name"},
     {"child.date_of_birth", "Date of birth", NULL},
@@ -437,7 +439,7 @@ static void new_form_page(struct req *r, json_t *child, struct field_errors *err
                     "For example, with someone who is harming them, or missing and at risk tonight.",
                     posted(r, "immediate_danger"), errs);
   if (child) {
-    hf(b, "<input type=\"hidden\" name=\"child_id\" value=\"%s\">", js(child, "id"));
+    hf(b, "<input type=\"hidden\" id=\"child_id\" name=\"child_id\" value=\"%s\">", js(child, "id"));
   } else {
     hf(b, "<h2 class=\"govuk-heading-m\">About the child</h2><p class=\"govuk-body\">Give what you know. The MASH will "
           "check who the child is.</p>");
@@ -575,9 +577,15 @@ void web_referral_new(struct req *r) {
     snprintf(loc, sizeof loc, "/referrals/%s?sent=1", id);
     resp_redirect(r, loc);
   } else if (rc == SVC_INVALID) {
+    /*
+    ** A known child is shown again, but one the service refused (not open
+    ** to this user, or not an ID at all) is not: the form asks for the
+    ** child's details instead, which is where the error links.
+    */
     json_t *child = NULL;
     const char *child_id = form_str(r, "child_id");
-    if (child_id && *child_id && svc_child_get(r, child_id, &child) != SVC_OK) child = NULL;
+    if (child_id && *child_id && !ferr_get(&errs, "child_id") && svc_child_get(r, child_id, &child) != SVC_OK)
+      child = NULL;
     /* Item errors ("indicators[2]") are shown on the indicators as a whole. */
     const char *k;
     json_t *v;
@@ -972,10 +980,17 @@ static void view_page(struct req *r, const char *id, struct field_errors *errs, 
   web_summary_row(b, "Received", when(js(ref, "received_at"), t1, sizeof t1));
   web_summary_row(b, "Decision due", when(js(ref, "due_at"), t2, sizeof t2));
   const char *rag = js(ref, "rag");
-  char rating[600];
-  snprintf(rating, sizeof rating, "%s%s%s", rag ? code_label(REFERRAL_RAGS, rag) : "Not rated yet", rag ? ": " : "",
-           rag && js(ref, "rag_reason") ? js(ref, "rag_reason") : "");
-  web_summary_row(b, "Rating", rating);
+  {
+    /* The reason in full, however long, its lines kept as paragraphs. */
+    struct buf rating = BUF_INIT;
+    buf_printf(&rating, "%s%s%s", rag ? code_label(REFERRAL_RAGS, rag) : "Not rated yet", rag ? ": " : "",
+               rag && js(ref, "rag_reason") ? js(ref, "rag_reason") : "");
+    hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Rating</dt>"
+          "<dd class=\"govuk-summary-list__value\" data-testid=\"rating\">");
+    paragraphs(b, buf_cstr(&rating));
+    hf(b, "</dd></div>");
+    buf_free(&rating);
+  }
   web_summary_row(b, "Assigned to", person(json_object_get(ref, "assigned_to"), "Nobody: the MASH queue"));
   hf(b, "</dl>");
 

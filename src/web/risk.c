@@ -245,27 +245,40 @@ static void who(char *out, size_t cap, json_t *o, const char *name_key, const ch
   snprintf(out, cap, "%s%s%s", name ? name : user ? user : "Not recorded", agency ? ", " : "", agency ? agency : "");
 }
 
-/* The summary of assessment A: levels and how they were reached, judgement, countersignature, review. */
+/* A summary row whose value, TEXT, is written in full, escaped, its line breaks kept. */
+static void long_row(struct buf *b, const char *key, const char *text) {
+  hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+        "<dd class=\"govuk-summary-list__value\">",
+     key);
+  if (text && *text) multiline(b, text);
+  else hf(b, "Not recorded");
+  hf(b, "</dd></div>");
+}
+
+/*
+** The summary of assessment A: levels and how they were reached, judgement,
+** countersignature, review.  Reasons and comments are shown in full, however
+** long.
+*/
 static void assessment_summary(struct buf *b, const struct risk_tool *t, json_t *a) {
-  char text[600], day[48];
+  char day[48];
+  struct buf text = BUF_INIT;
   hf(b, "<dl class=\"govuk-summary-list\" data-testid=\"risk-summary\">");
   hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Level in force</dt>"
         "<dd class=\"govuk-summary-list__value\" data-testid=\"risk-level\">");
   level_tag(b, t, js(a, "level"), js(a, "level_label"));
   hf(b, "</dd></div>");
-  snprintf(text, sizeof text, "%s, from a score of %lld", js(a, "computed_level_label"),
-           (long long)json_integer_value(json_object_get(a, "score")));
+  buf_printf(&text, "%s, from a score of %lld", js(a, "computed_level_label") ? js(a, "computed_level_label") : "",
+             (long long)json_integer_value(json_object_get(a, "score")));
   json_t *ov = json_object_get(a, "override");
-  if (json_is_object(ov)) {
-    size_t used = strlen(text);
-    snprintf(text + used, sizeof text - used, " (raised by a rule: %s)", js(ov, "reason") ? js(ov, "reason") : "");
-  }
-  web_summary_row(b, "The tool's level", text);
+  if (json_is_object(ov)) buf_printf(&text, " (raised by a rule: %s)", js(ov, "reason") ? js(ov, "reason") : "");
+  long_row(b, "The tool's level", buf_cstr(&text));
   json_t *pj = json_object_get(a, "professional_judgement");
   if (json_is_object(pj)) {
-    snprintf(text, sizeof text, "%s. %s", js(pj, "level_label") ? js(pj, "level_label") : js(pj, "level"),
-             js(pj, "rationale") ? js(pj, "rationale") : "");
-    web_summary_row(b, "Professional judgement", text);
+    buf_reset(&text);
+    const char *label = js(pj, "level_label") ? js(pj, "level_label") : js(pj, "level");
+    buf_printf(&text, "%s. %s", label ? label : "", js(pj, "rationale") ? js(pj, "rationale") : "");
+    long_row(b, "Professional judgement", buf_cstr(&text));
   } else {
     web_summary_row(b, "Professional judgement", "Agreed with the tool's level");
   }
@@ -273,15 +286,17 @@ static void assessment_summary(struct buf *b, const struct risk_tool *t, json_t 
   const char *status = js(cs, "status");
   if (status && strcmp(status, "not_needed") != 0) {
     char person[300];
+    buf_reset(&text);
     if (!strcmp(status, "awaiting")) {
       who(person, sizeof person, cs, "requested_from_name", "requested_from", NULL);
-      snprintf(text, sizeof text, "Waiting for %s. Until then the tool's level stays in force.", person);
+      buf_printf(&text, "Waiting for %s. Until then the tool's level stays in force.", person);
     } else {
       who(person, sizeof person, cs, "by_name", "by", NULL);
-      snprintf(text, sizeof text, "%s by %s on %s%s%s", !strcmp(status, "agreed") ? "Agreed" : "Declined", person,
-               day_of(js(cs, "at"), day, sizeof day), js(cs, "comment") ? ": " : "", js(cs, "comment") ? js(cs, "comment") : "");
+      buf_printf(&text, "%s by %s on %s%s%s", !strcmp(status, "agreed") ? "Agreed" : "Declined", person,
+                 day_of(js(cs, "at"), day, sizeof day), js(cs, "comment") ? ": " : "",
+                 js(cs, "comment") ? js(cs, "comment") : "");
     }
-    web_summary_row(b, "Countersignature of the lower level", text);
+    long_row(b, "Countersignature of the lower level", buf_cstr(&text));
   }
   struct buf types = BUF_INIT;
   size_t i;
@@ -292,9 +307,11 @@ static void assessment_summary(struct buf *b, const struct risk_tool *t, json_t 
   buf_free(&types);
   char person[300];
   who(person, sizeof person, a, "assessed_by_name", "assessed_by", "agency_name");
-  snprintf(text, sizeof text, "%s by %s (risk tool version %s)", day_of(js(a, "assessed_at"), day, sizeof day), person,
-           js(a, "tool_version"));
-  web_summary_row(b, "Assessed", text);
+  buf_reset(&text);
+  buf_printf(&text, "%s by %s (risk tool version %s)", day_of(js(a, "assessed_at"), day, sizeof day), person,
+             js(a, "tool_version") ? js(a, "tool_version") : "");
+  web_summary_row(b, "Assessed", buf_cstr(&text));
+  buf_free(&text);
   if (json_is_true(json_object_get(a, "current"))) {
     hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Review due</dt>"
           "<dd class=\"govuk-summary-list__value\" data-testid=\"risk-review-due\">%s",
@@ -608,7 +625,11 @@ static void form_links_make(struct form_links *l, const struct risk_tool *t) {
   }
   /* A problem with the indicators as a whole goes to the first checkbox. */
   if (t->nindicators) l->links[0].anchor = l->links[1].field;
-  for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) l->links[k++].field = tail[i];
+  for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) {
+    /* What belongs to no one field (an error about the request as a whole) goes to the form's heading. */
+    if (!strcmp(tail[i], "request")) l->links[k].anchor = "new-assessment";
+    l->links[k++].field = tail[i];
+  }
 }
 
 /* Frees what form_links_make made. */
@@ -1067,8 +1088,11 @@ void web_risk_countersign(struct req *r) {
   } else if (rc == SVC_INVALID) {
     struct field_errors shown;
     ferr_init(&shown);
-    if (ferr_get(&errs, "decision")) ferr_add(&shown, "decision", "Select agree or decline");
-    if (ferr_get(&errs, "comment")) ferr_add(&shown, "comment", "Enter why the tool's level should stand");
+    const char *why = ferr_get(&errs, "decision");
+    if (why) ferr_add(&shown, "decision", "Select agree or decline");
+    why = ferr_get(&errs, "comment");
+    if (why && !strncmp(why, "is required", 11)) ferr_add(&shown, "comment", "Enter why the tool's level should stand");
+    else if (why) ferr_add(&shown, "comment", "Your comments %s", why);
     assessment_page(r, &shown, 422, NULL);
     ferr_free(&shown);
   } else if (rc == SVC_NOT_FOUND) {

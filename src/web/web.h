@@ -78,6 +78,18 @@ void web_tag(struct buf *b, const char *text, const char *colour);
 void web_humanise(struct field_errors *errs, const struct field_label *labels);
 json_t *form_date(struct req *r, const char *name, struct field_errors *errs, const char *label);
 
+/*
+** Edit forms carry the version of the record they were rendered from in the
+** hidden field "version", so that a save made after someone else's change is
+** refused instead of silently undoing it.  The error goes under "version"
+** and its summary link to the notice web_record_changed() writes.
+*/
+#define WEB_CONFLICT_MESSAGE "Someone else changed this record while you were editing it. Go back and try again."
+#define WEB_CONFLICT_ANCHOR "record-changed"
+void web_version_field(struct req *r, struct buf *b, json_t *record);
+long long web_form_version(struct req *r);
+void web_record_changed(struct buf *b, struct field_errors *errs, const char *current_href);
+
 /* pages */
 void web_home(struct req *r);
 void web_sign_in_form(struct req *r);
