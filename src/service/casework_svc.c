@@ -1360,10 +1360,26 @@ static int support_update_tx(struct req *r, json_t *old, struct support_row *s, 
 ** change answers the referral as it is.
 */
 int svc_support_update(struct req *r, const char *id, json_t *in, struct field_errors *errs, json_t **out) {
+  return svc_support_update_from(r, id, in, 0, errs, out);
+}
+
+/*
+** As svc_support_update, for a change made from the referral as it was at
+** version FROM (0: as it is now): refused with SVC_CONFLICT, nothing written,
+** once someone else has changed it (an edit form opened before their save).
+*/
+int svc_support_update_from(struct req *r, const char *id, json_t *in, long long from, struct field_errors *errs,
+                            json_t **out) {
   static const char ACTION[] = "support.update";
   json_t *old = NULL;
   int rc = support_for(r, id, ACTION, &old);
   if (rc != SVC_OK) return rc;
+  if (from != 0 && from != (long long)json_integer_value(json_object_get(old, "version"))) {
+    char child_id[ID_MAX];
+    snprintf(child_id, sizeof child_id, "%s", js(old, "child_id"));
+    json_decref(old);
+    return conflict(r, ACTION, "child", child_id);
+  }
   char child_id[ID_MAX];
   snprintf(child_id, sizeof child_id, "%s", js(old, "child_id"));
   int64_t now = time_now();

@@ -50,6 +50,8 @@ int svc_action_complete(struct req *r, const char *id, json_t *in, struct field_
 int svc_support_create(struct req *r, const char *child_id, json_t *in, struct field_errors *errs, json_t **out);
 int svc_support_get(struct req *r, const char *id, json_t **out);
 int svc_support_update(struct req *r, const char *id, json_t *in, struct field_errors *errs, json_t **out);
+int svc_support_update_from(struct req *r, const char *id, json_t *in, long long from, struct field_errors *errs,
+                            json_t **out);
 int svc_support_list(struct req *r, const char *child_id, json_t **out);
 
 /* who may own actions and hold allocations (no personal data of children) */

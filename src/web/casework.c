@@ -1672,7 +1672,7 @@ void web_support_update(struct req *r) {
     else if (!blank && (!js(s, *f) || strcmp(js(s, *f), v) != 0)) put_text(r, in, *f, *f);
   }
   json_t *out = NULL;
-  int rc = svc_support_update(r, js(s, "id"), in, &errs, &out);
+  int rc = svc_support_update_from(r, js(s, "id"), in, from, &errs, &out);
   if (rc == SVC_OK) {
     char loc[200];
     snprintf(loc, sizeof loc, "/support/%s?done=updated", js(s, "id"));
