@@ -42,13 +42,26 @@ void throttle_free(struct throttle *t) {
   free(t);
 }
 
-static struct slot *slot_for(struct throttle *t, const char *name, int64_t now) {
+static uint64_t key_of(const struct throttle *t, const char *name) {
   uint8_t h[crypto_shorthash_BYTES];
   crypto_shorthash(h, (const uint8_t *)name, strlen(name), t->salt);
   uint64_t key;
   memcpy(&key, h, sizeof key);
+  return key;
+}
+
+/* The slot NAME counts in (names that share one share its counter). */
+unsigned throttle_slot(const struct throttle *t, const char *name) { return (unsigned)(key_of(t, name) % SLOTS); }
+
+/*
+** NAME's slot, taken over for it only when the name there has been idle for
+** a day and is not locked: a slot still counting another name's failures is
+** shared, never reset, so a colliding name cannot wipe out those failures.
+*/
+static struct slot *slot_for(struct throttle *t, const char *name, int64_t now) {
+  uint64_t key = key_of(t, name);
   struct slot *s = &t->slots[key % SLOTS];
-  if (s->key != key && (s->last + IDLE_RESET < now || s->locked_until < now)) {
+  if (s->key != key && s->last + IDLE_RESET < now && s->locked_until < now) {
     memset(s, 0, sizeof *s);
     s->key = key;
   }

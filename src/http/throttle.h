@@ -14,5 +14,6 @@ void throttle_free(struct throttle *t);
 int64_t throttle_locked(struct throttle *t, const char *name, int64_t now);
 int throttle_fail(struct throttle *t, const char *name, int64_t now);
 void throttle_lock(struct throttle *t, const char *name, int64_t now, int64_t until);
+unsigned throttle_slot(const struct throttle *t, const char *name);
 
 #endif
