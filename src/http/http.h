@@ -42,6 +42,14 @@ struct route {
   handler_fn fn;
   const char *const *query;     /* allowed query parameters, NULL-terminated; NULL for none */
   const char *summary;          /* one line, for `safehub routes` and the docs */
+  /*
+  ** ROUTE_FORM only: the form fields the route accepts, NULL-terminated;
+  ** any other name is refused with 422 before the handler runs.  An entry
+  ** ending in '*' accepts every name that starts with what precedes it
+  ** (rows and per-code fields: "attendees-*", "evidence-*").  csrf_token
+  ** is always accepted.  NULL for routes without a form body.
+  */
+  const char *const *form;
 };
 
 #define ROUTE_MAX_PARAMS 4

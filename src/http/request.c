@@ -209,6 +209,55 @@ json_t *form_parse(const char *body, size_t len) {
 }
 
 /*
+** True when the form field KEY is among the route's DECLARED names (see
+** struct route's `form`): equal to an entry, or, for an entry ending in
+** '*', starting with what precedes the '*' and having more after it.
+** csrf_token is always declared.
+*/
+static bool form_field_declared(const char *const *declared, const char *key) {
+  if (strcmp(key, "csrf_token") == 0) return true;
+  if (!declared) return false;
+  for (; *declared; declared++) {
+    size_t n = strlen(*declared);
+    if (n > 0 && (*declared)[n - 1] == '*') {
+      if (strncmp(key, *declared, n - 1) == 0 && key[n - 1] != '\0') return true;
+    } else if (strcmp(key, *declared) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/*
+** Refuses a form with a field the route does not declare: answers 422
+** naming the first such field (cut to a readable length at a character
+** boundary) and returns 422; 0 when every field is declared or the route
+** takes no form.  Runs after the CSRF check, so a forged post is refused
+** (and audited) as such whatever fields it carries.
+*/
+int req_check_form_fields(struct req *r) {
+  if (!r->form || !(r->route->flags & ROUTE_FORM)) return 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach(r->form, key, v) {
+    if (form_field_declared(r->route->form, key)) continue;
+    char name[81];
+    size_t n = strlen(key);
+    if (n > sizeof name - 1) {
+      n = sizeof name - 1;
+      while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80) n--;
+    }
+    memcpy(name, key, n);
+    name[n] = '\0';
+    char msg[200];
+    snprintf(msg, sizeof msg, "The form sent a field Safehub does not expect: %s", name);
+    resp_error(r, 422, "unexpected_field", msg);
+    return 422;
+  }
+  return 0;
+}
+
+/*
 ** Parses the body as the route declares.  Returns 0, or an HTTP status
 ** having set the error response (400 malformed or not UTF-8, 415 wrong type).
 */

@@ -9,6 +9,7 @@
 
 int req_parse_query(struct req *r);
 int req_parse_body(struct req *r);
+int req_check_form_fields(struct req *r);
 json_t *form_parse(const char *body, size_t len);
 
 #endif

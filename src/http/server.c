@@ -349,6 +349,8 @@ static bool process(struct req *r) {
       return true;
     }
   }
+  /* Only the fields the route declares (a repeated name is one field, its values an array). */
+  if (req_check_form_fields(r) != 0) return true;
   if (r->form) json_object_del(r->form, "csrf_token");
   /* Reads already answered may still be spooled: chain them before this change's own entries, so the log keeps
      the order in which things happened.  The connection waits suspended (the mover calls flushed()), except

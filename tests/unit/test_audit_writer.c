@@ -227,6 +227,30 @@ static int64_t entries_about(struct tu_db *t, const char *object_id) {
   return n;
 }
 
+/* Asserts that T's chain verifies whole with ENTRIES entries (no key, no checkpoint file). */
+static void chain_whole(struct tu_db *t, int64_t entries) {
+  struct audit_verify_result res;
+  assert_int_equal(audit_verify(t->db, NULL, NULL, &res), DB_OK);
+  if (res.first_bad_seq) fail_msg("first bad entry %lld: %s", (long long)res.first_bad_seq, res.reason);
+  assert_int_equal(res.entries, entries);
+}
+
+/* What a dead run left at SPOOL: N new entries by thread ID appended to an empty spool (their rows in *ROWS, caller frees). */
+static void spool_left(const char *spool, int id, int n, struct audit_row ***rows) {
+  struct audit_row **got;
+  int64_t *nos;
+  int found;
+  char err[256];
+  struct audit_spool *sp = audit_spool_open(spool, &got, &nos, &found, err, sizeof err);
+  if (!sp) fail_msg("audit_spool_open: %s", err);
+  assert_int_equal(found, 0);
+  free(got);
+  free(nos);
+  *rows = make_rows(id, n);
+  assert_int_equal(audit_spool_append(sp, *rows, n), n);
+  audit_spool_close(sp);
+}
+
 /* A fresh database of mode M in T and a writer spooling beside it whose mover moves only when asked (or in a minute). */
 static struct audit_writer *start_slow_mover(const struct mode *m, struct tu_db *t) {
   char err[256], spool[PATH_MAX];
@@ -326,16 +350,8 @@ static void test_restart_moves_leftovers_once(void **state) {
   char err[256], spool[PATH_MAX];
   open_db(&t, m, spool);
   /* What the dead run left: five entries spooled, the first two moved. */
-  struct audit_row **rows;
-  int64_t *nos;
-  int n;
-  struct audit_spool *sp = audit_spool_open(spool, &rows, &nos, &n, err, sizeof err);
-  assert_non_null(sp);
-  assert_int_equal(n, 0);
-  free(rows);
-  free(nos);
-  struct audit_row **five = make_rows(9, 5);
-  assert_int_equal(audit_spool_append(sp, five, 5), 5);
+  struct audit_row **five;
+  spool_left(spool, 9, 5, &five);
   char *name = audit_spool_name(spool);
   assert_int_equal(db_begin(t.db), DB_OK);
   assert_int_equal(audit_append_tx(t.db, five, 2), DB_OK);
@@ -343,7 +359,6 @@ static void test_restart_moves_leftovers_once(void **state) {
   assert_int_equal(db_commit(t.db), DB_OK);
   audit_rows_free(five, 5);
   free(five);
-  audit_spool_close(sp);
 
   struct audit_writer *w = NULL;
   struct audit_writer_options o = options(64, 0, 86400, NULL, NULL, spool);
@@ -361,10 +376,7 @@ static void test_restart_moves_leftovers_once(void **state) {
   int64_t moved = 0;
   assert_int_equal(store_audit_spool_get(t.db, name, &moved), DB_OK);
   assert_int_equal(moved, 6);
-  struct audit_verify_result res;
-  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
-  assert_int_equal(res.first_bad_seq, 0);
-  assert_int_equal(res.entries, 6);
+  chain_whole(&t, 6);
   free(name);
   tu_db_close(&t);
 }
@@ -397,16 +409,12 @@ static void test_spool_rewritten(void **state) {
   assert_int_equal(entries_about(&t, "ch_t11_8099"), 1);
   assert_true(audit_submit_wait(w, make_rows(12, 1), 1));
   audit_writer_stop(w);
-  struct audit_verify_result res;
-  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
-  assert_int_equal(res.first_bad_seq, 0);
-  assert_int_equal(res.entries, N + 1);
+  chain_whole(&t, N + 1);
   /* Restarted: nothing is moved twice. */
   assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
   assert_true(audit_writer_flush(w));
   audit_writer_stop(w);
-  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
-  assert_int_equal(res.entries, N + 1);
+  chain_whole(&t, N + 1);
   tu_db_close(&t);
 }
 
@@ -432,10 +440,7 @@ static void test_reconnects(void **state) {
   assert_true(audit_writer_flush(w));
   assert_int_equal(entries_about(&t, "ch_t21_2"), 1);
   audit_writer_stop(w);
-  struct audit_verify_result res;
-  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
-  assert_int_equal(res.first_bad_seq, 0);
-  assert_int_equal(res.entries, 5);
+  chain_whole(&t, 5);
   tu_db_close(&t);
 }
 
@@ -449,18 +454,10 @@ static void test_cut_recorded(void **state) {
   struct tu_db t;
   char err[256], spool[PATH_MAX];
   open_db(&t, m, spool);
-  struct audit_row **rows;
-  int64_t *nos;
-  int n;
-  struct audit_spool *sp = audit_spool_open(spool, &rows, &nos, &n, err, sizeof err);
-  assert_non_null(sp);
-  free(rows);
-  free(nos);
-  struct audit_row **three = make_rows(30, 3);
-  assert_int_equal(audit_spool_append(sp, three, 3), 3);
+  struct audit_row **three;
+  spool_left(spool, 30, 3, &three);
   audit_rows_free(three, 3);
   free(three);
-  audit_spool_close(sp);
   static const char junk[] = "not a record at all";
   FILE *f = fopen(spool, "ab");
   assert_non_null(f);
@@ -498,10 +495,7 @@ static void test_cut_recorded(void **state) {
   json_decref(d);
   json_decref(cut);
   free(name);
-  struct audit_verify_result res;
-  assert_int_equal(audit_verify(t.db, NULL, NULL, &res), DB_OK);
-  assert_int_equal(res.first_bad_seq, 0);
-  assert_int_equal(res.entries, 4);
+  chain_whole(&t, 4);
   tu_db_close(&t);
 }
 

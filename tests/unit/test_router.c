@@ -3,7 +3,8 @@
 ** segments (capture, refusal of odd characters and over-long ids, trailing
 ** slashes, prefixes), and properties of the real route table: every route
 ** is reachable at its own path, no parameter route shadows a fixed path,
-** HEAD is served by GET, and a wrong method is reported for 405.
+** HEAD is served by GET, a wrong method is reported for 405, and every
+** form route declares the fields it accepts while no other route does.
 */
 #include "testutil.h"
 
@@ -149,11 +150,38 @@ static void test_route_methods(void **state) {
   assert_string_equal(params[0], "ch_abc");
 }
 
+/*
+** Every ROUTE_FORM route declares its form fields (an empty list when its
+** form is only a button) and no other route declares any; each entry is a
+** name, or a prefix ending in one '*', and csrf_token is never listed.
+*/
+static void test_route_form_fields_declared(void **state) {
+  (void)state;
+  int n = router_count(), forms = 0;
+  for (int i = 0; i < n; i++) {
+    const struct route *rt = router_at(i);
+    if (!(rt->flags & ROUTE_FORM)) {
+      if (rt->form) fail_msg("%s %s declares form fields but takes no form", rt->method, rt->pattern);
+      continue;
+    }
+    forms++;
+    if (!rt->form) fail_msg("%s %s takes a form but declares no form fields", rt->method, rt->pattern);
+    for (const char *const *f = rt->form; *f; f++) {
+      size_t len = strlen(*f);
+      const char *star = strchr(*f, '*');
+      if (len == 0 || (star && (star != *f + len - 1 || len == 1)))
+        fail_msg("%s %s: bad form field entry '%s'", rt->method, rt->pattern, *f);
+      if (!strcmp(*f, "csrf_token")) fail_msg("%s %s lists csrf_token, which is always accepted", rt->method, rt->pattern);
+    }
+  }
+  assert_true(forms > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixed_paths),          cmocka_unit_test(test_params_captured),
       cmocka_unit_test(test_params_refused),       cmocka_unit_test(test_route_table_reachable),
-      cmocka_unit_test(test_route_methods),
+      cmocka_unit_test(test_route_methods),        cmocka_unit_test(test_route_form_fields_declared),
   };
   return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }
