@@ -66,6 +66,7 @@ struct audit_writer_options {
   const char *spool;        /* the spool file; NULL or "" to commit every batch to the table */
   int move_interval_ms;     /* spooled entries reach the table within about this */
   size_t spool_rewrite_bytes; /* a spool past this is rewritten without its moved entries (0: 16 MiB) */
+  int unmoved_limit;        /* spooled entries not yet moved beyond which batches wait (0: 200,000) */
 };
 struct audit_writer_stats {
   uint64_t queued;          /* entries waiting to be made durable */
@@ -78,6 +79,7 @@ struct audit_writer_stats {
 };
 int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, struct audit_writer **out, char *err,
                        size_t errlen);
+void audit_writer_hurry(struct audit_writer *w);
 void audit_writer_stop(struct audit_writer *w);
 void audit_submit(struct audit_writer *w, struct audit_row **rows, int n, audit_done_fn done, void *arg);
 bool audit_submit_wait(struct audit_writer *w, struct audit_row **rows, int n);

@@ -38,7 +38,7 @@
 
 /* Entries moved into the table per transaction, at most. */
 #define MOVE_MAX 8000
-/* Spooled entries waiting for the table beyond which the writer holds new batches back. */
+/* Spooled entries waiting for the table beyond which the writer holds new batches back (unless set otherwise). */
 #define UNMOVED_LIMIT 200000
 /* The most zeros the spool keeps written ahead of its records, so that a batch's fdatasync writes only its data. */
 #define SPOOL_PREFILL (4u << 20)
@@ -104,6 +104,8 @@ struct audit_writer {
   bool writer_done;
   int move_interval_ms;
   size_t spool_rewrite_bytes;
+  int unmoved_limit; /* spooled entries waiting beyond which new batches wait for the mover */
+  bool hurry;        /* shutting down: batches no longer wait for the mover (audit_writer_hurry) */
   uint64_t moves, moved, move_failures, spool_rewrites;
   char *dsn; /* to connect again after the connection is lost */
 };
@@ -192,7 +194,7 @@ static bool write_batch(struct audit_writer *w, struct submission *batch, int ro
     return ok;
   }
   pthread_mutex_lock(&w->mu);
-  while (w->nunmoved >= UNMOVED_LIMIT && !w->stopping) pthread_cond_wait(&w->moved_cv, &w->mu);
+  while (w->nunmoved >= w->unmoved_limit && !w->stopping && !w->hurry) pthread_cond_wait(&w->moved_cv, &w->mu);
   pthread_mutex_unlock(&w->mu);
   pthread_mutex_lock(&w->spool_mu);
   int64_t last = audit_spool_append(w->spool, rows, total);
@@ -566,6 +568,7 @@ int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, 
   w->checkpoint_interval = opt->checkpoint_interval;
   w->move_interval_ms = opt->move_interval_ms > 0 ? opt->move_interval_ms : 1000;
   w->spool_rewrite_bytes = opt->spool_rewrite_bytes > 0 ? opt->spool_rewrite_bytes : SPOOL_REWRITE_AT;
+  w->unmoved_limit = opt->unmoved_limit > 0 ? opt->unmoved_limit : UNMOVED_LIMIT;
   w->key = opt->key;
   w->checkpoint_file = xstrdup(opt->checkpoint_file);
   w->last_checkpoint = time_now();
@@ -600,6 +603,21 @@ int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, 
 }
 
 /* Makes everything queued durable, moves everything spooled into the table, makes a final checkpoint and stops. */
+/*
+** From now on, batches are spooled however far behind the mover is, instead
+** of waiting for it: the server calls this when shutdown begins, so that
+** requests in flight are answered (their entries durable in the spool) even
+** while the database is unavailable, and none is left suspended when the
+** daemon stops.  The backlog then grows only by what is in flight.
+*/
+void audit_writer_hurry(struct audit_writer *w) {
+  if (!w) return;
+  pthread_mutex_lock(&w->mu);
+  w->hurry = true;
+  pthread_cond_broadcast(&w->moved_cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
 void audit_writer_stop(struct audit_writer *w) {
   if (!w) return;
   pthread_mutex_lock(&w->mu);

@@ -601,6 +601,8 @@ int server_run(struct app *app) {
   }
   atomic_store(&stopping, true);
   log_info("stopping: finishing requests in flight");
+  /* None may wait on a mover that cannot reach the database: libmicrohttpd must not stop with one suspended. */
+  audit_writer_hurry(app->audit);
   MHD_socket listener = MHD_quiesce_daemon(d);
   if (listener != MHD_INVALID_SOCKET) close(listener);
   int64_t deadline = time_now() + 30;

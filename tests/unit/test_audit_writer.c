@@ -13,7 +13,9 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "audit/audit.h"
 #include "util/xalloc.h"
@@ -499,6 +501,54 @@ static void test_cut_recorded(void **state) {
   tu_db_close(&t);
 }
 
+/* Thread body: submits one entry and records that it came back, and how. */
+struct late {
+  struct audit_writer *w;
+  atomic_bool done;
+  bool ok;
+};
+static void *submit_late(void *arg) {
+  struct late *l = arg;
+  l->ok = audit_submit_wait(l->w, make_rows(41, 1), 1);
+  atomic_store(&l->done, true);
+  return NULL;
+}
+
+/*
+** A batch waits while the mover is too far behind, until shutdown begins:
+** then it is spooled at once (durable, answered), so that no request stays
+** suspended on a mover that cannot reach the database.
+*/
+static void test_hurry_releases_batches(void **state) {
+  const struct mode *m = *state;
+  struct tu_db t;
+  char err[256], spool[PATH_MAX];
+  open_db(&t, m, spool);
+  struct audit_writer *w = NULL;
+  struct audit_writer_options o = options(8, 0, 86400, NULL, NULL, spool);
+  o.move_interval_ms = 60000; /* the mover does not move unless asked */
+  o.unmoved_limit = 3;
+  assert_int_equal(audit_writer_start(t.path, &o, &w, err, sizeof err), 0);
+  assert_true(audit_submit_wait(w, make_rows(40, 3), 3));
+  struct late l = {.w = w};
+  atomic_init(&l.done, false);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, submit_late, &l), 0);
+  usleep(300000);
+  assert_false(atomic_load(&l.done)); /* held back: three entries wait for the mover */
+  audit_writer_hurry(w);
+  for (int i = 0; i < 500 && !atomic_load(&l.done); i++) usleep(10000);
+  assert_true(atomic_load(&l.done));
+  pthread_join(th, NULL);
+  assert_true(l.ok);
+  struct audit_writer_stats st;
+  audit_writer_stats(w, &st);
+  assert_int_equal(st.unmoved, 4);
+  audit_writer_stop(w);
+  chain_whole(&t, 4);
+  tu_db_close(&t);
+}
+
 /* Two servers cannot share one spool. */
 static void test_spool_taken(void **state) {
   const struct mode *m = *state;
@@ -528,6 +578,7 @@ int main(void) {
       {"test_spool_taken_sqlite", test_spool_taken, NULL, NULL, &SQLITE_SPOOL},
       {"test_spool_rewritten_sqlite", test_spool_rewritten, NULL, NULL, &SQLITE_SPOOL},
       {"test_cut_recorded_sqlite", test_cut_recorded, NULL, NULL, &SQLITE_SPOOL},
+      {"test_hurry_releases_batches_sqlite", test_hurry_releases_batches, NULL, NULL, &SQLITE_SPOOL},
       {"test_concurrent_chain_postgres", test_concurrent_chain, NULL, NULL, &POSTGRES},
       {"test_stop_drains_queue_postgres", test_stop_drains_queue, NULL, NULL, &POSTGRES},
       {"test_concurrent_chain_postgres_spool", test_concurrent_chain, NULL, NULL, &POSTGRES_SPOOL},
