@@ -602,7 +602,6 @@ int audit_writer_start(const char *dsn, const struct audit_writer_options *opt, 
   return 0;
 }
 
-/* Makes everything queued durable, moves everything spooled into the table, makes a final checkpoint and stops. */
 /*
 ** From now on, batches are spooled however far behind the mover is, instead
 ** of waiting for it: the server calls this when shutdown begins, so that
@@ -618,6 +617,7 @@ void audit_writer_hurry(struct audit_writer *w) {
   pthread_mutex_unlock(&w->mu);
 }
 
+/* Makes everything queued durable, moves everything spooled into the table, makes a final checkpoint and stops. */
 void audit_writer_stop(struct audit_writer *w) {
   if (!w) return;
   pthread_mutex_lock(&w->mu);

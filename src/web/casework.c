@@ -1651,15 +1651,7 @@ void web_support_update(struct req *r) {
   }
   struct field_errors errs;
   ferr_init(&errs);
-  long long from = web_form_version(r);
-  if (from != 0 && from != (long long)json_integer_value(json_object_get(s, "version"))) {
-    ferr_add(&errs, "version", "%s", WEB_CONFLICT_MESSAGE);
-    support_page(r, s, child, &errs, 409);
-    json_decref(child);
-    json_decref(s);
-    ferr_free(&errs);
-    return;
-  }
+  long long from = web_form_version(r); /* checked by the service against the record it changes */
   json_t *in = json_object();
   put_text(r, in, "status", "status");
   put_text(r, in, "engagement", "engagement");
@@ -1678,7 +1670,7 @@ void web_support_update(struct req *r) {
     snprintf(loc, sizeof loc, "/support/%s?done=updated", js(s, "id"));
     resp_redirect(r, loc);
   } else if (rc == SVC_INVALID || rc == SVC_CONFLICT) {
-    /* A conflict without a reason is a change saved by someone else between reading and writing. */
+    /* A conflict without a reason: someone else changed the referral after this form was opened. */
     if (rc == SVC_CONFLICT && !ferr_any(&errs)) ferr_add(&errs, "version", "%s", WEB_CONFLICT_MESSAGE);
     web_humanise(&errs, SUPPORT_LABELS);
     support_page(r, s, child, &errs, rc == SVC_INVALID ? 422 : 409);
