@@ -3,6 +3,7 @@
 */
 #include <string.h>
 #include "service/casework.h"
+#include "service/risk.h"
 #include "service/service.h"
 #include "store/casework.h"
 #include "store/store.h"
@@ -40,9 +41,29 @@ int svc_work_team(struct req *r, json_t **out) {
 }
 
 /*
+** Replaces what the chronology says of each risk assessment with the bare fact
+** of one, for a user whose role may not read assessments: the level is the
+** assessment's finding, and the assessment routes refuse that role, so the
+** chronology must not tell it either.  The reference goes too (its page would
+** refuse them).
+*/
+static void withhold_risk(json_t *events) {
+  size_t i;
+  json_t *e;
+  json_array_foreach(events, i, e) {
+    const char *type = json_string_value(json_object_get(e, "type"));
+    if (!type || strcmp(type, "risk_assessment") != 0) continue;
+    json_object_set_new(e, "summary", json_string("CSE risk assessment recorded (the finding is shared with the assessing "
+                                                  "professionals and the police)"));
+    json_object_set_new(e, "ref", json_null());
+  }
+}
+
+/*
 ** Child CHILD_ID's chronology for the request's user, newest first,
 ** optionally one agency's (code) or one type of event.  A child the user may
-** not see is SVC_NOT_FOUND.  Audited as a read of the child.
+** not see is SVC_NOT_FOUND.  Risk assessments' findings are withheld from
+** roles that may not read them.  Audited as a read of the child.
 */
 int svc_chronology_list(struct req *r, const char *child_id, const char *agency, const char *type, json_t **out) {
   bool visible;
@@ -56,6 +77,7 @@ int svc_chronology_list(struct req *r, const char *child_id, const char *agency,
   }
   if (rc != DB_ROW) return SVC_ERROR;
   if (store_chronology_list(req_db(r), child_id, agency, type, out) != DB_OK) return SVC_ERROR;
+  if (!role_in(r->who.role, RISK_READERS)) withhold_risk(*out);
   json_t *d = json_pack("{s:s?,s:s?}", "agency", agency, "type", type);
   req_audit(r, "child.chronology", "child", child_id, "ok", d);
   json_decref(d);

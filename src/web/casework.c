@@ -65,12 +65,12 @@ static bool failed(struct req *r, int rc, const char *what) {
 }
 
 /* Starts a page of child C's tab TAB: identity bar, the child's name over the heading TITLE, and the tabs. */
-static void child_frame(struct page *p, json_t *c, const char *tab, const char *title) {
+static void child_frame(struct req *r, struct page *p, json_t *c, const char *tab, const char *title) {
   char name[256];
   web_child_identity_bar(&p->identity, c);
   hf(&p->body, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>",
      web_child_name(c, name, sizeof name), title);
-  if (tab) web_child_tabs(&p->body, js(c, "id"), tab);
+  if (tab) web_child_tabs(&p->body, r->who.role, js(c, "id"), tab);
 }
 
 /* Writes TEXT as paragraphs, its line breaks kept. */
@@ -377,7 +377,7 @@ void web_missing_page(struct req *r) {
                : !strcmp(done, "interview") ? "The return-home interview has been recorded"
                                             : "The missing episode has been recorded";
   }
-  child_frame(&p, child, "missing", "Missing episodes");
+  child_frame(r, &p, child, "missing", "Missing episodes");
   struct buf *b = &p.body;
   json_t *flag = json_object_get(data, "flag");
   if (json_is_true(json_object_get(flag, "flagged"))) {
@@ -412,7 +412,7 @@ static void missing_form(struct req *r, json_t *child, struct field_errors *errs
   char back[160];
   snprintf(back, sizeof back, "/children/%s/missing-episodes", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, "Record a missing episode");
+  child_frame(r, &p, child, NULL, "Record a missing episode");
   struct buf *b = &p.body;
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><form method=\"post\" action=\"/children/%u/missing-episodes/new\" novalidate>",
      js(child, "id"));
@@ -491,7 +491,7 @@ static void return_form(struct req *r, json_t *ep, json_t *child, struct field_e
   char back[160], t[64];
   snprintf(back, sizeof back, "/children/%s/missing-episodes", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, "Record the return");
+  child_frame(r, &p, child, NULL, "Record the return");
   struct buf *b = &p.body;
   hf(b, "<p class=\"govuk-body\">The child went missing %s.</p>", when(ep, "went_missing_at", t, sizeof t));
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><form method=\"post\" action=\"/missing-episodes/%u/return\" novalidate>",
@@ -578,7 +578,7 @@ static void interview_form(struct req *r, json_t *ep, json_t *child, struct fiel
   char back[160], t1[64], t2[64], t3[64];
   snprintf(back, sizeof back, "/children/%s/missing-episodes", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, "Record the return-home interview");
+  child_frame(r, &p, child, NULL, "Record the return-home interview");
   struct buf *b = &p.body;
   json_t *iv = json_object_get(ep, "return_interview");
   hf(b, "<p class=\"govuk-body\">The child went missing %s and returned %s. The interview is due by %s.</p>",
@@ -732,7 +732,7 @@ static void notes_page(struct req *r, const char *id, struct field_errors *errs,
                : !strcmp(done, "ended")   ? "The allocation has ended"
                                           : "The case note has been added";
   }
-  child_frame(&p, child, "notes", "Notes and allocation");
+  child_frame(r, &p, child, "notes", "Notes and allocation");
   struct buf *b = &p.body;
   char t[64];
   json_t *cur = json_object_get(alloc, "current");
@@ -915,7 +915,7 @@ static void note_form(struct req *r, json_t *child, struct field_errors *errs, i
   char back[160];
   snprintf(back, sizeof back, "/children/%s/notes", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, "Add a case note");
+  child_frame(r, &p, child, NULL, "Add a case note");
   struct buf *b = &p.body;
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><form method=\"post\" action=\"/children/%u/notes/new\" novalidate>",
      js(child, "id"));
@@ -1030,7 +1030,7 @@ void web_meetings_page(struct req *r) {
   page_init(&p, "Meetings and support", "children");
   const char *done = req_query(r, "done");
   if (done) p.notice = "The referral has been recorded";
-  child_frame(&p, child, "meetings", "Meetings and support");
+  child_frame(r, &p, child, "meetings", "Meetings and support");
   struct buf *b = &p.body;
   char href[200], title[160], t[64];
   hf(b, "<h2 class=\"govuk-heading-m\">Meetings</h2>");
@@ -1196,7 +1196,7 @@ static void meeting_form(struct req *r, json_t *child, struct field_errors *errs
   if (child) {
     snprintf(back, sizeof back, "/children/%s/meetings", js(child, "id"));
     p.back = back;
-    child_frame(&p, child, NULL, "Record a meeting");
+    child_frame(r, &p, child, NULL, "Record a meeting");
   } else {
     hf(&p.body, "<h1 class=\"govuk-heading-l\">Record a meeting</h1>");
   }
@@ -1523,7 +1523,7 @@ static void support_form(struct req *r, json_t *child, struct field_errors *errs
   char back[160];
   snprintf(back, sizeof back, "/children/%s/meetings", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, "Refer to a support service");
+  child_frame(r, &p, child, NULL, "Refer to a support service");
   struct buf *b = &p.body;
   hf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><form method=\"post\" action=\"/children/%u/support/new\" novalidate>",
      js(child, "id"));
@@ -1588,7 +1588,7 @@ static void support_page(struct req *r, json_t *s, json_t *child, struct field_e
   char back[160], d[48], t[64];
   snprintf(back, sizeof back, "/children/%s/meetings", js(child, "id"));
   p.back = back;
-  child_frame(&p, child, NULL, service ? service : "Support referral");
+  child_frame(r, &p, child, NULL, service ? service : "Support referral");
   struct buf *b = &p.body;
   char self[160];
   snprintf(self, sizeof self, "/support/%s", js(s, "id"));

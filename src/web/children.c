@@ -401,7 +401,7 @@ void web_child_view(struct req *r) {
   web_child_identity_bar(&p.identity, c);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">Child's record</span><h1 class=\"govuk-heading-l\">%s</h1>", name);
-  web_child_tabs(b, js(c, "id"), "details");
+  web_child_tabs(b, r->who.role, js(c, "id"), "details");
   web_child_merges(r, b, c);
   const char *eth = js(c, "ethnicity");
   bool tags = json_is_true(json_object_get(c, "looked_after")) || (eth && (!strcmp(eth, "NOBT") || !strcmp(eth, "REFU")));

@@ -1211,7 +1211,7 @@ void web_child_referrals(struct req *r) {
   web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Referrals</h1>", name);
-  web_child_tabs(b, id, "referrals");
+  web_child_tabs(b, r->who.role, id, "referrals");
   if (role_in(r->who.role, REFERRAL_RAISERS)) {
     char href[96];
     snprintf(href, sizeof href, "/referrals/new?child=%s", id);

@@ -808,7 +808,7 @@ static void risk_page(struct req *r, const char *child_id, struct field_errors *
   web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Risk of sexual exploitation</h1>", name);
-  web_child_tabs(b, child_id, "risk");
+  web_child_tabs(b, r->who.role, child_id, "risk");
   json_t *current = json_object_get(data, "current");
   json_t *list = json_object_get(data, "assessments");
   if (!json_is_object(current)) {

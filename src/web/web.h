@@ -123,7 +123,7 @@ void web_duplicate_decide(struct req *r);
 void web_merge_undo(struct req *r);
 void web_child_merges(struct req *r, struct buf *b, json_t *child);
 /* the statutory clock (work.c) */
-void web_child_tabs(struct buf *b, const char *child_id, const char *current);
+void web_child_tabs(struct buf *b, enum role viewer, const char *child_id, const char *current);
 void web_child_chronology(struct req *r);
 void web_work(struct req *r);
 void web_notifications(struct req *r);

@@ -5,6 +5,7 @@
 */
 #include <stdio.h>
 #include <string.h>
+#include "service/risk.h"
 #include "service/service.h"
 #include "store/casework.h"
 #include "store/store.h"
@@ -16,24 +17,27 @@ static const char *js(json_t *o, const char *k) { return json_string_value(json_
 
 /*
 ** The tabs of a child's pages (MOJ sub-navigation).  Each feature that adds a
-** page about a child adds its tab here, in the order people work.
+** page about a child adds its tab here, in the order people work, with the
+** roles its route admits: a tab that would only answer 403 is not offered.
 */
 static const struct {
   const char *key, *path, *label;
+  roleset roles;
 } CHILD_TABS[] = {
-    {"details", "", "Details"},
-    {"chronology", "/chronology", "Chronology"},
-    {"referrals", "/referrals", "Referrals"},
-    {"risk", "/risk", "Risk"},
-    {"missing", "/missing-episodes", "Missing episodes"},
-    {"meetings", "/meetings", "Meetings and support"},
-    {"notes", "/notes", "Notes and allocation"},
+    {"details", "", "Details", ROLES_CASE},
+    {"chronology", "/chronology", "Chronology", ROLES_CASE},
+    {"referrals", "/referrals", "Referrals", ROLES_CASE},
+    {"risk", "/risk", "Risk", RISK_READERS},
+    {"missing", "/missing-episodes", "Missing episodes", ROLES_CASE},
+    {"meetings", "/meetings", "Meetings and support", ROLES_CASE},
+    {"notes", "/notes", "Notes and allocation", ROLES_CASE},
 };
 
-/* Writes the child's tabs with CURRENT marked. */
-void web_child_tabs(struct buf *b, const char *child_id, const char *current) {
+/* Writes the child's tabs that role VIEWER may open, with CURRENT marked. */
+void web_child_tabs(struct buf *b, enum role viewer, const char *child_id, const char *current) {
   hf(b, "<nav class=\"moj-sub-navigation\" aria-label=\"About this child\"><ul class=\"moj-sub-navigation__list\">");
   for (size_t i = 0; i < sizeof CHILD_TABS / sizeof CHILD_TABS[0]; i++) {
+    if (!role_in(viewer, CHILD_TABS[i].roles)) continue;
     bool cur = current && !strcmp(current, CHILD_TABS[i].key);
     hf(b, "<li class=\"moj-sub-navigation__item\"><a class=\"moj-sub-navigation__link\" %r href=\"/children/%u%r\">%s</a></li>",
        cur ? "aria-current=\"page\"" : "", child_id, CHILD_TABS[i].path, CHILD_TABS[i].label);
@@ -92,7 +96,7 @@ void web_child_chronology(struct req *r) {
      name, id);
   struct buf *b = &p.body;
   hf(b, "<h1 class=\"govuk-heading-l\">Chronology <span class=\"govuk-caption-m\">%s</span></h1>", name);
-  web_child_tabs(b, id, "chronology");
+  web_child_tabs(b, r->who.role, id, "chronology");
   size_t n = json_array_size(agencies);
   struct code *codes = xcalloc(n + 1, sizeof *codes);
   for (size_t i = 0; i < n; i++) {

@@ -261,6 +261,27 @@ test('roles that may not assess are refused 403; a child not open to the user is
   const pol = await as.police.get(`/api/v1/children/${child.id}/risk-assessments`);
   assert.equal(pol.status, 200, pol.describe());
   assert.equal((await as.referrer.get(`/api/v1/children/${child.id}/risk-assessments`)).status, 403);
+  // The chronology tells an involved referrer or analyst that an assessment was made, never its finding.
+  await sh.exec(`INSERT INTO child_involvement (child_id, agency_id, reason, since) SELECT '${child.id}', id, 'school', 0 FROM agencies WHERE code = 'HFEDU'`);
+  const polChron = await as.police.get(`/api/v1/children/${child.id}/chronology?type=risk_assessment`);
+  assert.equal(polChron.status, 200, polChron.describe());
+  assert.match(polChron.json[0].summary, /risk/i);
+  assert.match(polChron.json[0].summary, /score \d+/);
+  assert.notEqual(polChron.json[0].ref, null);
+  for (const role of ['referrer', 'analyst']) {
+    const chron = await as[role].get(`/api/v1/children/${child.id}/chronology`);
+    assert.equal(chron.status, 200, `${role}: ${chron.describe()}`);
+    const risk = chron.json.filter((e) => e.type === 'risk_assessment');
+    assert.equal(risk.length, 1, role);
+    assert.doesNotMatch(risk[0].summary, /score|low|medium|high|significant|tool/i, role);
+    assert.equal(risk[0].ref, null, role);
+    const page = await as[role].get(`/children/${child.id}/chronology`);
+    assert.equal(page.status, 200, role);
+    assert.doesNotMatch(page.text, /score \d+/, role);
+    assert.doesNotMatch(page.text, new RegExp(`href="/children/${child.id}/risk"`), `${role}: no Risk tab`);
+  }
+  const swPage = await as.sw.get(`/children/${child.id}/chronology`);
+  assert.match(swPage.text, new RegExp(`href="/children/${child.id}/risk"`), 'the Risk tab for those who may open it');
   const after = await counts();
   assert.equal(after.assessments, before.assessments + 1);
   const denied = await sh.scalar(`SELECT count(*) FROM audit_log WHERE action = 'access.denied' AND actor = 'r.police'`);
