@@ -8,7 +8,8 @@
 ** address, postcode, phone and nhs_number are used (any may be absent except
 ** id) and others are ignored.  The output has one row "id_a,id_b,probability"
 ** per pair at or above the threshold.  A model is trained on the input
-** unless --model gives a saved one; an input of fewer than
+** unless --model gives a saved one (its prior refitted to the input's size);
+** an input of fewer than
 ** MATCH_MIN_TRAIN_RECORDS records is too small to learn from and is scored
 ** with the built-in model (config/linkage_model.json, trained on synthetic
 ** people), its prior fitted to the input.  Rows that cannot be used (a ragged row,
@@ -45,8 +46,9 @@ static const char USAGE[] =
     "\n"
     "options:\n"
     "  --threshold P      least probability of a reported pair, 0 < P < 1 (0.9)\n"
-    "  --model FILE       use this saved model instead of training one on the input\n"
-    "                     (under 1000 records, the built-in model is used)\n"
+    "  --model FILE       use this saved model instead of training one on the input,\n"
+    "                     its prior refitted to this input's size (under 1000\n"
+    "                     records and no model, the built-in model is used)\n"
     "  --save-model FILE  save the model used (JSON: every level's m, u and weight)\n"
     "  --explain FILE     for every reported pair, one JSON line with each field's\n"
     "                     level, m, u and weight in bits\n"
@@ -587,6 +589,8 @@ int cmd_link(int argc, char **argv) {
   lk = match_linker_new(rec, n, in[0].rows.n, o.ninput == 2, &mo);
   double t_block = now_s();
   bool builtin = false;
+  /* A saved model's prior is the share of matches among its training input's pairs: refit it to this input's size. */
+  if (model) match_linker_rescale_prior(lk, model);
   if (!model && n < MATCH_MIN_TRAIN_RECORDS) {
     /* Too few records to learn from: the built-in model, its prior fitted to this input. */
     const struct embedded_file *f = embedded_find("linkage_model.json");
@@ -713,7 +717,7 @@ int cmd_link(int argc, char **argv) {
     printf("link: model %s%s: prior %.3g (%llu pairs meet the deterministic rules, estimated recall %.2f), "
            "EM %d iterations%s\n",
            model->id,
-           o.model ? " (loaded)" : builtin ? " (built-in: too few records to train on)" : " (trained)", model->prior, (unsigned long long)t->deterministic_pairs,
+           o.model ? " (loaded; prior fitted to this input's size)" : builtin ? " (built-in: too few records to train on)" : " (trained)", model->prior, (unsigned long long)t->deterministic_pairs,
            t->deterministic_recall, t->em_iterations, t->em_converged ? "" : " (not converged)");
     printf("link: %llu candidate pairs compared, %zu pairs at or above %.3g", (unsigned long long)st.candidate_pairs,
            npairs, mo.threshold);

@@ -444,6 +444,27 @@ void match_linker_adapt_prior(struct match_linker *lk, struct match_model *m) {
   match_model_finish(m);
 }
 
+/*
+** Fits saved model M's prior to LK's input by its size: as many matches per
+** record as in the input M was trained on, over this input's pairs.  On the
+** input it was trained on the prior is unchanged.  A model that does not
+** record its training size keeps its prior.  The training size becomes this
+** input's, so that a model saved after rescaling rescales correctly again.
+*/
+void match_linker_rescale_prior(const struct match_linker *lk, struct match_model *m) {
+  uint64_t total = match_linker_total_pairs(lk);
+  struct match_training *t = &m->training;
+  if (!total || !t->total_pairs || !t->records || lk->n == 0) return;
+  double matches = m->prior * (double)t->total_pairs / (double)t->records * (double)lk->n;
+  double prior = matches / (double)total;
+  if (prior > 0.5) prior = 0.5;
+  if (!(prior > 0.0)) return;
+  m->prior = prior;
+  t->records = lk->n;
+  t->total_pairs = total;
+  match_model_finish(m);
+}
+
 struct predict_ctx {
   struct match_linker *lk;
   const struct match_model *m;

@@ -61,6 +61,7 @@ struct match_model *match_linker_train(struct match_linker *lk, char *err, size_
 size_t match_linker_predict(struct match_linker *lk, const struct match_model *m, struct match_pair **out);
 void match_linker_stats(const struct match_linker *lk, struct match_stats *st);
 void match_linker_adapt_prior(struct match_linker *lk, struct match_model *m);
+void match_linker_rescale_prior(const struct match_linker *lk, struct match_model *m);
 double match_prior_from_rules(const struct match_em *em, const struct match_vec_count *d, size_t nd,
                               uint64_t total_pairs, uint64_t candidates, uint64_t *det_pairs, double *recall);
 
