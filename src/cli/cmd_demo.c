@@ -8,6 +8,8 @@
 ** management chain up to the director, and random passwords that it prints
 ** once and saves beside an SQLite database for the quickstart), and N
 ** children aged 8 to 17 from many backgrounds, some of them looked after.
+** Then, through the same use cases as the API, the borough's referrals,
+** casework, risk assessments and intelligence (demo_*.c).
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "cli/cli.h"
 #include "core/child.h"
 #include "service/casework_svc.h"
+#include "service/intel.h"
 #include "service/referrals.h"
 #include "service/risk.h"
 #include "service/service.h"
@@ -379,6 +382,7 @@ int cmd_demo(int argc, char **argv) {
   if (rc == EXIT_OK) rc = demo_referrals(&c, story_seed, (int)nref);
   if (rc == EXIT_OK) rc = demo_casework(&c, story_seed);
   if (rc == EXIT_OK) rc = demo_risk(&c, story_seed);
+  if (rc == EXIT_OK) rc = demo_intel(&c, story_seed);
   if (rc == EXIT_OK) {
     printf("Demo borough of Holmford loaded: %zu agencies, %zu users, %ld children.\n\nDemo logins:\n%s",
            sizeof AGENCIES / sizeof AGENCIES[0], sizeof USERS / sizeof USERS[0], o.children, buf_cstr(&logins));

@@ -123,8 +123,10 @@ int req_audit_tx(struct req *r, const char *action, const char *object_type, con
                  json_t *details);
 
 /* The route tables (api/routes.c, web/routes.c) and the router (router.c). */
-extern const struct route api_routes[], api_work_routes[], api_referral_routes[], api_casework_routes[], api_risk_routes[];
-extern const struct route web_routes[], web_work_routes[], web_referral_routes[], web_casework_routes[], web_risk_routes[];
+extern const struct route api_routes[], api_work_routes[], api_referral_routes[], api_casework_routes[], api_risk_routes[],
+    api_intel_routes[], api_report_routes[];
+extern const struct route web_routes[], web_work_routes[], web_referral_routes[], web_casework_routes[], web_risk_routes[],
+    web_intel_routes[], web_report_routes[];
 const struct route *router_match(const char *method, const char *path, char params[][PARAM_MAX],
                                  int *nparams, int *index, bool *method_mismatch);
 int router_count(void);

@@ -16,8 +16,9 @@
 ** Each feature keeps its routes in its own table beside its handlers.
 */
 static const struct route *const TABLES[] = {
-    api_routes, api_work_routes, api_referral_routes, api_casework_routes, api_risk_routes,
-    web_routes, web_work_routes, web_referral_routes, web_casework_routes, web_risk_routes,
+    api_routes, api_work_routes, api_referral_routes, api_casework_routes, api_risk_routes, api_intel_routes,
+    api_report_routes, web_routes, web_work_routes, web_referral_routes, web_casework_routes, web_risk_routes,
+    web_intel_routes, web_report_routes,
 };
 #define NTABLES (sizeof TABLES / sizeof TABLES[0])
 #define MAX_ROUTES 512

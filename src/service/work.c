@@ -3,6 +3,7 @@
 */
 #include <string.h>
 #include "service/casework.h"
+#include "service/intel.h"
 #include "service/risk.h"
 #include "service/service.h"
 #include "store/casework.h"
@@ -41,29 +42,41 @@ int svc_work_team(struct req *r, json_t **out) {
 }
 
 /*
-** Replaces what the chronology says of each risk assessment with the bare fact
-** of one, for a user whose role may not read assessments: the level is the
-** assessment's finding, and the assessment routes refuse that role, so the
-** chronology must not tell it either.  The reference goes too (its page would
-** refuse them).
+** Chronology entries whose details only some roles may read: a risk
+** assessment's finding (the assessment routes refuse the others) and an item
+** of intelligence (shared with those who read intelligence).  Anyone else is
+** told that the event happened and who holds it, so they know to ask, with no
+** finding and no reference (its page would refuse them).
 */
-static void withhold_risk(json_t *events) {
+static const struct {
+  const char *type;
+  roleset readers;
+  const char *told;
+} WITHHELD[] = {
+    {"risk_assessment", RISK_READERS,
+     "CSE risk assessment recorded (the finding is shared with the assessing professionals and the police)"},
+    {"intelligence", INTEL_READERS, "Intelligence recorded (held by the police, the MASH and the CSE team)"},
+};
+
+/* Withholds from EVENTS what role ROLE may not read (see WITHHELD). */
+static void withhold(json_t *events, enum role role) {
   size_t i;
   json_t *e;
   json_array_foreach(events, i, e) {
     const char *type = json_string_value(json_object_get(e, "type"));
-    if (!type || strcmp(type, "risk_assessment") != 0) continue;
-    json_object_set_new(e, "summary", json_string("CSE risk assessment recorded (the finding is shared with the assessing "
-                                                  "professionals and the police)"));
-    json_object_set_new(e, "ref", json_null());
+    for (size_t k = 0; type && k < sizeof WITHHELD / sizeof WITHHELD[0]; k++) {
+      if (strcmp(type, WITHHELD[k].type) != 0 || role_in(role, WITHHELD[k].readers)) continue;
+      json_object_set_new(e, "summary", json_string(WITHHELD[k].told));
+      json_object_set_new(e, "ref", json_null());
+    }
   }
 }
 
 /*
 ** Child CHILD_ID's chronology for the request's user, newest first,
 ** optionally one agency's (code) or one type of event.  A child the user may
-** not see is SVC_NOT_FOUND.  Risk assessments' findings are withheld from
-** roles that may not read them.  Audited as a read of the child.
+** not see is SVC_NOT_FOUND.  What the user's role may not read is withheld
+** (WITHHELD).  Audited as a read of the child.
 */
 int svc_chronology_list(struct req *r, const char *child_id, const char *agency, const char *type, json_t **out) {
   bool visible;
@@ -77,7 +90,7 @@ int svc_chronology_list(struct req *r, const char *child_id, const char *agency,
   }
   if (rc != DB_ROW) return SVC_ERROR;
   if (store_chronology_list(req_db(r), child_id, agency, type, out) != DB_OK) return SVC_ERROR;
-  if (!role_in(r->who.role, RISK_READERS)) withhold_risk(*out);
+  withhold(*out, r->who.role);
   json_t *d = json_pack("{s:s?,s:s?}", "agency", agency, "type", type);
   req_audit(r, "child.chronology", "child", child_id, "ok", d);
   json_decref(d);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "core/child.h"
 #include "core/codes.h"
+#include "service/intel.h"
 #include "service/service.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -454,7 +455,8 @@ void web_child_view(struct req *r) {
   /* A record merged into another is not changed: its page says where to work instead. */
   bool edit = role_in(r->who.role, WEB_CASE_EDITORS) && !json_is_string(json_object_get(c, "merged_into"));
   bool audit = role_in(r->who.role, ROLES_AUDIT_READERS);
-  if (edit || audit) {
+  bool network = role_in(r->who.role, INTEL_READERS);
+  if (edit || audit || network) {
     hf(b, "<ul class=\"govuk-list\">");
     if (edit) {
       hf(b, "<li><a class=\"govuk-link\" href=\"/children/%u/edit\">Change these details<span "
@@ -463,6 +465,11 @@ void web_child_view(struct req *r) {
     }
     if (audit) {
       hf(b, "<li><a class=\"govuk-link\" href=\"/audit?subject=%u\">See who has seen or changed this record</a></li>",
+         js(c, "id"));
+    }
+    if (network) {
+      hf(b, "<li><a class=\"govuk-link\" href=\"/network?around=%u\">See the people, vehicles, phones and places "
+            "linked to this child</a></li>",
          js(c, "id"));
     }
     hf(b, "</ul>");

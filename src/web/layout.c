@@ -10,6 +10,7 @@
 #include <string.h>
 #include "access/roles.h"
 #include "http/app.h"
+#include "service/intel.h"
 #include "web/web.h"
 
 struct nav_item {
@@ -23,6 +24,8 @@ static const struct nav_item NAV[] = {
     {"referrals", "/referrals", "Referrals", ROLES_CASE},
     {"children", "/children", "Children", ROLES_CASE},
     {"risk", "/risk", "Risk overview", R(ROLE_MANAGER) | R(ROLE_DIRECTOR)},
+    {"intelligence", "/intelligence", "Intelligence", INTEL_READERS},
+    {"reports", "/reports/problem-profile", "Problem profile", REPORT_READERS},
     {"duplicates", "/duplicates", "Possible duplicates", R(ROLE_MASH) | R(ROLE_MANAGER) | R(ROLE_DIRECTOR)},
     {"audit", "/audit", "Audit trail", ROLES_AUDIT_READERS},
     {"users", "/admin/users", "Users", R(ROLE_ADMIN)},

@@ -52,6 +52,7 @@ static const struct code EVENT_TYPES[] = {
     {"challenge", "Challenge"},
     {"assessment", "Assessment"},
     {"risk_assessment", "Risk assessment"},
+    {"intelligence", "Intelligence"},
     {"missing_episode", "Missing episode"},
     {"return_interview", "Return-home interview"},
     {"meeting", "Meeting"},
