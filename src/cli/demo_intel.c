@@ -263,7 +263,8 @@ static json_t *person(struct demo *d, bool woman) {
                         "nationality", nationality);
   if (pick(d, 3) == 0) {
     char dob[ISO_DATE_LEN];
-    date_format(london_today(d->now) - (int64_t)(20 + pick(d, 30)) * 365 - pick(d, 365), dob);
+    int64_t years = 20 + pick(d, 30), days = pick(d, 365);
+    date_format(london_today(d->now) - years * 365 - days, dob);
     json_object_set_new(p, "date_of_birth", json_string(dob));
   } else {
     json_object_set_new(p, "approximate_age", json_integer(19 + pick(d, 36)));
@@ -274,8 +275,9 @@ static json_t *person(struct demo *d, bool woman) {
   }
   if (pick(d, 2) == 0) {
     char pc[16];
-    snprintf(pc, sizeof pc, "HF%d %d%c%c", 1 + pick(d, 9), pick(d, 10), "ABDEFGHJLNPQRSTUWXYZ"[pick(d, 20)],
-             "ABDEFGHJLNPQRSTUWXYZ"[pick(d, 20)]);
+    static const char UNITS[] = "ABDEFGHJLNPQRSTUWXYZ";
+    int district = 1 + pick(d, 9), sector = pick(d, 10), u1 = pick(d, 20), u2 = pick(d, 20);
+    snprintf(pc, sizeof pc, "HF%d %d%c%c", district, sector, UNITS[u1], UNITS[u2]);
     json_object_set_new(p, "postcode", json_string(pc));
   }
   return p;
@@ -285,7 +287,8 @@ static json_t *person(struct demo *d, bool woman) {
 static json_t *vehicle(struct demo *d) {
   char reg[16];
   static const char L[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
-  snprintf(reg, sizeof reg, "HF00 %c%c%c", L[pick(d, 23)], L[pick(d, 23)], L[pick(d, 23)]);
+  int l1 = pick(d, 23), l2 = pick(d, 23), l3 = pick(d, 23);
+  snprintf(reg, sizeof reg, "HF00 %c%c%c", L[l1], L[l2], L[l3]);
   int m = pick(d, (int)(sizeof MAKES / sizeof MAKES[0]));
   return json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "vehicle", "registration", reg, "make", MAKES[m][0], "model",
                    MAKES[m][1], "colour", PICK(d, COLOURS));
@@ -302,7 +305,9 @@ static json_t *phone(struct demo *d) {
 /* An online account with a made-up handle. */
 static json_t *account(struct demo *d) {
   char handle[64];
-  snprintf(handle, sizeof handle, "%s_%s%02d", PICK(d, HANDLE_WORDS), PICK(d, HANDLE_WORDS), pick(d, 100));
+  const char *w1 = PICK(d, HANDLE_WORDS), *w2 = PICK(d, HANDLE_WORDS);
+  int n = pick(d, 100);
+  snprintf(handle, sizeof handle, "%s_%s%02d", w1, w2, n);
   return json_pack("{s:s,s:s,s:s}", "type", "online_account", "platform", PICK(d, PLATFORMS), "handle", handle);
 }
 
@@ -332,10 +337,12 @@ static void group(struct demo *d, int g, char *const *kids, int nkids) {
     link_to(links, people[i], people[i + 1], "associates_with");
     if (i + 2 < np) link_to(links, people[i + 1], people[i + 2], "associates_with");
     if (i > 0) link_to(links, people[0], people[i], "associates_with");
-    item(d, pick(d, 2) ? POLICE : ANALYST,
+    int actor = pick(d, 2) ? POLICE : ANALYST, days_ago = 20 + pick(d, 200);
+    bool legacy = pick(d, 4) == 0;
+    item(d, actor,
          "Officers on patrol saw these adults together on several evenings, sitting in parked cars and moving between "
          "addresses. They appeared to know each other well.",
-         links, 20 + pick(d, 200), pick(d, 4) == 0);
+         links, days_ago, legacy);
   }
   if (np > 3) {
     json_t *links = json_array();
@@ -349,10 +356,12 @@ static void group(struct demo *d, int g, char *const *kids, int nkids) {
     link_to(links, people[pick(d, np)], cars[i], i == 0 ? "owns" : "drives");
     link_to(links, people[pick(d, np)], cars[i], "drives");
     link_to(links, cars[i], places[pick(d, npl)], "seen_at");
+    int days_ago = 10 + pick(d, 250);
+    bool legacy = pick(d, 5) == 0;
     item(d, POLICE,
          "The vehicle was checked by ANPR and seen parked late at night at the place linked below. Different adults "
          "were seen driving it.",
-         links, 10 + pick(d, 250), pick(d, 5) == 0);
+         links, days_ago, legacy);
   }
   /* Phones and accounts, and who uses them. */
   for (int i = 0; i < nph; i++) {

@@ -592,6 +592,34 @@ static bool handle_key(const char *in, char *out, size_t cap) {
 }
 
 /*
+** A place's name as compared, into OUT (CAP bytes): Latin letters folded as
+** search folds them (case and accents), digits kept, letters of other
+** scripts kept as written, spaces and punctuation dropped.  A name in Arabic
+** script keeps its letters, and two names that differ only in them stay two
+** places.  False when nothing is left or it does not fit.  NAME is UTF-8.
+*/
+static bool place_name_key(const char *name, char *out, size_t cap) {
+  size_t k = 0;
+  const unsigned char *p = (const unsigned char *)name;
+  while (*p) {
+    size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : 4;
+    char cp[5], folded[4];
+    size_t j = 0;
+    for (; j < len && p[j]; j++) cp[j] = (char)p[j];
+    cp[j] = '\0';
+    size_t n = text_fold_key(cp, folded, sizeof folded);
+    const char *src = n ? folded : *p >= 0x80 ? cp : "";
+    size_t sl = n ? n : *p >= 0x80 ? j : 0;
+    if (k + sl >= cap) return false;
+    memcpy(out + k, src, sl);
+    k += sl;
+    p += j;
+  }
+  out[k] = '\0';
+  return k > 0;
+}
+
+/*
 ** The key of an entity (see intel.h) into OUT.  A place has one only when it
 ** has a postcode and a name with letters or digits: "The Kebab House" and
 ** "Kebab House, the" in different towns must not be taken for one place.
@@ -628,8 +656,7 @@ bool entity_key(enum entity_type type, json_t *input, char *out, size_t cap) {
       if (*p != ' ') packed[k++] = *p;
     }
     packed[k] = '\0';
-    if (strlen(name) >= sizeof b || text_fold_key(name, b, sizeof b) == 0) return false;
-    return put_key(out, cap, "LOC", packed, b);
+    return place_name_key(name, b, sizeof b) && put_key(out, cap, "LOC", packed, b);
   }
   case ENTITY_PERSON:
   case ENTITY_TYPE_COUNT:

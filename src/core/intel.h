@@ -49,6 +49,7 @@ bool entity_validate(enum entity_type type, json_t *input, const char *today, st
 ** normalise.  INPUT has passed entity_validate.
 */
 bool entity_key(enum entity_type type, json_t *input, char *out, size_t cap);
+#define ENTITY_KEY_MAX 640 /* room for the longest key the allowlists allow (an account's), with its NUL */
 
 /* A short label for lists and link charts, e.g. "Ford Focus AB12 CDE" (OUT, CAP bytes). */
 void entity_label(enum entity_type type, json_t *input, char *out, size_t cap);

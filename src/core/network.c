@@ -253,11 +253,12 @@ static void degree_strength(const struct uedge *u, int k, struct net_measures *o
 }
 
 /*
-** Betweenness, eigenvector centrality and communities of the N nodes and K
-** merged edges U into OUT, through igraph.  Takes IGRAPH_LOCK and gives it
-** back; every igraph object is destroyed on every path.  Returns 0 or -1.
+** Betweenness, eigenvector centrality (unless GROUPS_ONLY) and communities of
+** the N nodes and K merged edges U into OUT, through igraph.  Takes
+** IGRAPH_LOCK and gives it back; every igraph object is destroyed on every
+** path.  Returns 0 or -1.
 */
-static int igraph_measures(int n, const struct uedge *u, int k, struct net_measures *out) {
+static int igraph_measures(int n, const struct uedge *u, int k, bool groups_only, struct net_measures *out) {
   int rc = -1;
   igraph_vector_int_t edges, membership;
   igraph_vector_t weights, btw;
@@ -283,18 +284,19 @@ static int igraph_measures(int n, const struct uedge *u, int k, struct net_measu
 
   /* Betweenness counts shortest paths in steps: a weight here says how often two
      were linked, which makes them closer, not further apart, so it is no distance. */
-  if (igraph_vector_init(&btw, 0) != IGRAPH_SUCCESS) goto done;
-  have_btw = true;
-  if (igraph_betweenness(&graph, &btw, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL) != IGRAPH_SUCCESS ||
-      igraph_vector_size(&btw) != n)
-    goto done;
-  double pairs = n > 2 ? (double)(n - 1) * (double)(n - 2) / 2.0 : 0;
-  for (int i = 0; i < n; i++) {
-    double b = pairs > 0 ? VECTOR(btw)[i] / pairs : 0;
-    out->betweenness[i] = b < 0 ? 0 : b > 1 ? 1 : b;
+  if (!groups_only) {
+    if (igraph_vector_init(&btw, 0) != IGRAPH_SUCCESS) goto done;
+    have_btw = true;
+    if (igraph_betweenness(&graph, &btw, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL) != IGRAPH_SUCCESS ||
+        igraph_vector_size(&btw) != n)
+      goto done;
+    double pairs = n > 2 ? (double)(n - 1) * (double)(n - 2) / 2.0 : 0;
+    for (int i = 0; i < n; i++) {
+      double b = pairs > 0 ? VECTOR(btw)[i] / pairs : 0;
+      out->betweenness[i] = b < 0 ? 0 : b > 1 ? 1 : b;
+    }
+    if (eigenvector_by_component(n, u, k, out->eigenvector) != 0) goto done;
   }
-
-  if (eigenvector_by_component(n, u, k, out->eigenvector) != 0) goto done;
 
   if (igraph_vector_int_init(&membership, n) != IGRAPH_SUCCESS) goto done;
   have_memb = true;
@@ -325,12 +327,13 @@ done:
 }
 
 /*
-** Measures every node of G into OUT (see network.h); the arrays are
+** Measures every node of G into OUT (see network.h), betweenness and
+** eigenvector centrality only unless GROUPS_ONLY; the arrays are
 ** allocated here and freed by net_measures_free.  A graph of no nodes gives
 ** an OUT of no nodes (nothing allocated).  Returns -1 (OUT emptied) when G
 ** is malformed, memory runs out or igraph fails.
 */
-int net_measure(const struct net_graph *g, struct net_measures *out) {
+static int measure(const struct net_graph *g, bool groups_only, struct net_measures *out) {
   if (!out) return -1;
   memset(out, 0, sizeof *out);
   if (!graph_valid(g)) return -1;
@@ -348,7 +351,7 @@ int net_measure(const struct net_graph *g, struct net_measures *out) {
   out->community = calloc(n, sizeof *out->community);
   if (!out->degree || !out->strength || !out->betweenness || !out->eigenvector || !out->community) goto fail;
   degree_strength(u, k, out);
-  if (igraph_measures(g->n, u, k, out) != 0) goto fail;
+  if (igraph_measures(g->n, u, k, groups_only, out) != 0) goto fail;
   for (int i = 0; i < g->n; i++) {
     assert(out->community[i] >= 0 && out->community[i] < out->communities);
     assert(out->eigenvector[i] >= 0 && out->eigenvector[i] <= 1);
@@ -360,6 +363,16 @@ fail:
   net_measures_free(out);
   return -1;
 }
+
+int net_measure(const struct net_graph *g, struct net_measures *out) { return measure(g, false, out); }
+
+/*
+** As net_measure, but only degree, strength and the groups: betweenness and
+** eigenvector centrality (all zero here) cost far more on a whole
+** partnership's graph, and holding the igraph lock that long would stall
+** every other network request.
+*/
+int net_groups(const struct net_graph *g, struct net_measures *out) { return measure(g, true, out); }
 
 static int int_cmp(const void *x, const void *y) {
   int p = *(const int *)x, q = *(const int *)y;

@@ -42,6 +42,8 @@ struct net_measures {
 ** (OUT then holds nothing to free).
 */
 int net_measure(const struct net_graph *g, struct net_measures *out);
+/* As net_measure, without betweenness and eigenvector centrality (left 0): for the groups of a whole graph. */
+int net_groups(const struct net_graph *g, struct net_measures *out);
 void net_measures_free(struct net_measures *m);
 
 /*

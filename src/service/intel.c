@@ -57,6 +57,15 @@ static void audit_invalid(struct req *r, const char *action, const char *type, c
   json_decref(d);
 }
 
+/*
+** Audits a refusal of ACTION on a record of TYPE that a page found in its
+** form before it could call the use case (a date that is no date), with the
+** fields named, as the use case audits its own refusals.
+*/
+void svc_intel_refused(struct req *r, const char *action, const char *type, struct field_errors *errs) {
+  audit_invalid(r, action, type, NULL, errs);
+}
+
 /* Whether the user's role may do ACTION at all (ROLES); refusals are audited. */
 static bool role_may(struct req *r, roleset roles, const char *action, const char *type, const char *id) {
   if (role_in(r->who.role, roles) && r->who.user_id[0]) return true;
@@ -284,7 +293,7 @@ int svc_entity_create(struct req *r, json_t *input, struct field_errors *errs, j
     audit_invalid(r, "entity.create", "entity", NULL, errs);
     return SVC_INVALID;
   }
-  char key[256], label[256];
+  char key[ENTITY_KEY_MAX], label[256];
   bool keyed = entity_key(type, e, key, sizeof key);
   entity_label(type, e, label, sizeof label);
   json_object_del(e, "type");
@@ -444,11 +453,11 @@ static int resolve_end(struct req *r, const char *id, enum end_kind *kind, char 
   if (rc != DB_DONE) return SVC_ERROR;
   char merged_into[ID_MAX];
   rc = store_intel_child(req_db(r), id, merged_into);
-  if (rc == DB_DONE) return SVC_OK;
-  if (rc != DB_ROW) return SVC_ERROR;
+  if (rc != DB_ROW && rc != DB_DONE) return SVC_ERROR;
+  /* Asked whether or not the child exists, so that a hidden child costs what an id of nothing costs. */
   bool visible = false;
   if (svc_child_access(r, id, &visible) != SVC_OK) return SVC_ERROR;
-  if (!visible) return SVC_OK;
+  if (rc == DB_DONE || !visible) return SVC_OK;
   if (merged_into[0]) {
     if (store_intel_kept(req_db(r), id, kept) != DB_ROW) return SVC_ERROR;
     *kind = END_MERGED;
@@ -467,6 +476,8 @@ static int resolve_end(struct req *r, const char *id, enum end_kind *kind, char 
 static int check_links(struct req *r, json_t *links, struct field_errors *errs, json_t *children, json_t *entities) {
   size_t i;
   json_t *l;
+  /* Each distinct id is resolved once: a hundred links to one id cost one lookup. */
+  json_t *resolved = json_object();
   json_array_foreach(links, i, l) {
     if (!json_is_object(l)) continue;
     char path[48];
@@ -476,8 +487,17 @@ static int check_links(struct req *r, json_t *links, struct field_errors *errs, 
       snprintf(path, sizeof path, "links[%zu].%s", i, END[e]);
       if (!ends[e] || ferr_get(errs, path)) continue;
       enum end_kind kind;
-      char kept[ID_MAX];
-      if (resolve_end(r, ends[e], &kind, kept) != SVC_OK) return SVC_ERROR;
+      char kept[ID_MAX] = "";
+      json_t *known = json_object_get(resolved, ends[e]);
+      if (known) {
+        kind = (enum end_kind)json_integer_value(json_array_get(known, 0));
+        snprintf(kept, sizeof kept, "%s", json_string_value(json_array_get(known, 1)));
+      } else if (resolve_end(r, ends[e], &kind, kept) != SVC_OK) {
+        json_decref(resolved);
+        return SVC_ERROR;
+      } else {
+        json_object_set_new(resolved, ends[e], json_pack("[i,s]", (int)kind, kept));
+      }
       if (kind == END_NONE) {
         ferr_add(errs, path, "no such record");
       } else if (kind == END_MERGED) {
@@ -490,6 +510,7 @@ static int check_links(struct req *r, json_t *links, struct field_errors *errs, 
     snprintf(path, sizeof path, "links[%zu].to", i);
     if (ends[0] && ends[1] && !strcmp(ends[0], ends[1])) ferr_add(errs, path, "must be another record than from");
   }
+  json_decref(resolved);
   return SVC_OK;
 }
 
@@ -660,6 +681,9 @@ int svc_intel_list(struct req *r, const char *about, json_t **out) {
       }
       object_type = "child";
     } else if (rc == DB_DONE) {
+      /* Asked anyway, so that a hidden child costs what an id of nothing costs. */
+      bool visible = false;
+      if (svc_child_access(r, about, &visible) != SVC_OK) return SVC_ERROR;
       req_audit(r, "intel.list", "intelligence", about, "not_found", NULL);
       return SVC_NOT_FOUND;
     } else {

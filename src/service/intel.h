@@ -32,6 +32,9 @@ int svc_entity_create(struct req *r, json_t *input, struct field_errors *errs, j
 int svc_entity_get(struct req *r, const char *id, json_t **out);
 int svc_entity_search(struct req *r, const char *q, const char *type, json_t **out);
 
+/* A page's refusal of its form before the use case could run, audited as the use case's own (service/intel.c). */
+void svc_intel_refused(struct req *r, const char *action, const char *type, struct field_errors *errs);
+
 /* intelligence (service/intel.c) */
 int svc_intel_create(struct req *r, json_t *input, struct field_errors *errs, json_t **out);
 int svc_intel_get(struct req *r, const char *id, json_t **out);

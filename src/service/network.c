@@ -12,6 +12,7 @@
 ** may open its record; to anyone else it is a restricted node with no name.
 ** Audit details carry counts and ids, never names.
 */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +91,10 @@ static void add_distinct(json_t *arr, const char *s) {
 /* store_intel_links_each's callback: adds one link to the graph CTX. */
 static void on_link(void *ctx, const struct intel_link_row *l) {
   struct graph *g = ctx;
+  /* Both ends one record since a merge: no edge, and no node for it (as the problem profile counts the graph). */
+  if (!strcmp(l->from_id, l->to_id)) return;
   int a = node_of(g, l->from_id), b = node_of(g, l->to_id);
-  if (a == b) return; /* both ends are one record since a merge: no edge */
+  assert(a != b);
   int lo = a < b ? a : b, hi = a < b ? b : a;
   char key[32];
   snprintf(key, sizeof key, "%d %d", lo, hi);
@@ -180,13 +183,14 @@ static int find_centre(struct req *r, const char *id, char centre[ID_MAX], const
   }
   if (rc != DB_DONE) return SVC_ERROR;
   rc = store_intel_kept(db, id, centre);
+  if (rc != DB_ROW && rc != DB_DONE) return SVC_ERROR;
+  /* Asked for an id of nothing too, so that a hidden child costs what an absent one does. */
+  bool visible = false, kept_visible = true;
+  if (svc_child_access(r, id, &visible) != SVC_OK) return SVC_ERROR;
   if (rc == DB_DONE) {
     req_audit(r, "network.read", "entity", id, "not_found", NULL);
     return SVC_NOT_FOUND;
   }
-  if (rc != DB_ROW) return SVC_ERROR;
-  bool visible = false, kept_visible = true;
-  if (svc_child_access(r, id, &visible) != SVC_OK) return SVC_ERROR;
   if (visible && strcmp(centre, id) != 0 && svc_child_access(r, centre, &kept_visible) != SVC_OK) return SVC_ERROR;
   if (!visible || !kept_visible) {
     req_audit(r, "network.read", "child", id, "denied", NULL);
@@ -395,7 +399,7 @@ int svc_network_clusters(struct req *r, int min_size, json_t **out) {
   struct net_graph whole = {g.n, g.m, all};
   struct net_measures wm;
   memset(&wm, 0, sizeof wm);
-  bool measured = g.n == 0 || net_measure(&whole, &wm) == 0;
+  bool measured = g.n == 0 || net_groups(&whole, &wm) == 0;
   json_t *clusters = json_array(), *named = json_array(), *labels = NULL;
   int *order = xcalloc((size_t)g.n + 1, sizeof *order), *start = xcalloc((size_t)wm.communities + 2, sizeof *start);
   int *pos = xmalloc(((size_t)g.n + 1) * sizeof *pos);

@@ -209,7 +209,7 @@ static int network_groups(struct db *db, int64_t *groups, int64_t *largest) {
     }
     struct net_graph g = {b.n, m, b.edges};
     struct net_measures nm;
-    if (net_measure(&g, &nm) != 0) {
+    if (net_groups(&g, &nm) != 0) {
       log_error("problem profile: the network measures failed (%d nodes, %d edges)", b.n, m);
       rc = DB_ERROR;
     } else {
@@ -324,6 +324,8 @@ static json_t *suspects_json(json_t *rows, json_t *complete) {
   json_object_set_new(complete, "suspects_ethnicity_observed_recorded_pct",
                       percent(total - count_of(observed, "not_known"), total));
   json_object_set_new(complete, "suspects_nationality_recorded_pct", percent(total - count_of(nat, "not_known"), total));
+  /* Only the nationalities recorded are listed, but "not known" always is, as the code lists' rows are. */
+  if (!json_object_get(nat, "not_known")) json_object_set_new(nat, "not_known", json_integer(0));
   json_t *o = json_pack("{s:I,s:o,s:o,s:o}", "people_recorded", total, "by_ethnicity_self",
                         every_code(INTEL_ETHNICITY_SELF, self), "by_ethnicity_observed",
                         every_code(INTEL_ETHNICITY_OBSERVED, observed), "by_nationality", nat);

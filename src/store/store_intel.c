@@ -9,19 +9,23 @@
 #include "store/intel_store.h"
 #include "store/store_util.h"
 #include "util/buf.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
 DB_QUERY(Q_E_INSERT, "INSERT INTO entities (id, type, label, key, attrs, ethnicity_self, ethnicity_observed, "
-                     "nationality, location_kind, created_at, created_by, agency_id) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+                     "nationality, location_kind, created_at, created_by, agency_id, label_key) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
 DB_QUERY(Q_E_GET, "SELECT e.id, e.type, e.label, e.attrs, e.created_at, u.username, ag.code FROM entities e "
                   "JOIN users u ON u.id = e.created_by LEFT JOIN agencies ag ON ag.id = e.agency_id WHERE e.id = $1");
 DB_QUERY(Q_E_BY_KEY, "SELECT id FROM entities WHERE key = $1");
 DB_QUERY(Q_E_TYPE, "SELECT type FROM entities WHERE id = $1");
-/* Label containing the text (case-insensitive), or the key the text normalises to; exact keys first. */
+/*
+** Folded label containing the folded text, label containing the text as
+** typed, or the key the text normalises to; exact keys first.
+*/
 DB_QUERY(Q_E_SEARCH, "SELECT id, type, label FROM entities "
-                     "WHERE (lower(label) LIKE $1 ESCAPE '\\' OR key = $2 OR key = $3) "
+                     "WHERE (label_key LIKE $1 OR label LIKE $6 ESCAPE '\\' OR key = $2 OR key = $3) "
                      "AND (CAST($4 AS TEXT) IS NULL OR type = $4) "
                      "ORDER BY CASE WHEN key = $2 OR key = $3 THEN 0 ELSE 1 END, label, id LIMIT $5");
 DB_QUERY(Q_E_INTEL, "SELECT i.id, i.summary, i.grading, i.source_evaluation, i.intelligence_assessment, "
@@ -45,11 +49,11 @@ DB_QUERY(Q_L_INSERT, "INSERT INTO intel_links (id, intelligence_id, position, fr
   "JOIN users u ON u.id = i.recorded_by LEFT JOIN agencies ag ON ag.id = i.agency_id "
 DB_QUERY(Q_I_GET, "SELECT " I_COLS "WHERE i.id = $1");
 DB_QUERY(Q_I_LIST, "SELECT " I_COLS "ORDER BY i.recorded_at DESC, i.id DESC LIMIT $1");
-/* About a record: links to it, or to a child merged into it. */
-DB_QUERY(Q_I_ABOUT, "SELECT " I_COLS "WHERE i.id IN (SELECT l.intelligence_id FROM intel_links l "
-                    "WHERE l.from_id = $1 OR l.to_id = $1 "
-                    "OR l.from_id IN (SELECT c.id FROM children c WHERE c.merged_into = $1) "
-                    "OR l.to_id IN (SELECT c.id FROM children c WHERE c.merged_into = $1)) "
+/* About a record: links to it, or to a child merged into it, however many merges back (as the network reads them). */
+DB_QUERY(Q_I_ABOUT, "WITH RECURSIVE about(id) AS (SELECT CAST($1 AS TEXT) UNION "
+                    "SELECT c.id FROM children c JOIN about a ON c.merged_into = a.id) "
+                    "SELECT " I_COLS "WHERE i.id IN (SELECT l.intelligence_id FROM intel_links l "
+                    "WHERE l.from_id IN (SELECT id FROM about) OR l.to_id IN (SELECT id FROM about)) "
                     "ORDER BY i.recorded_at DESC, i.id DESC LIMIT $2");
 DB_QUERY(Q_I_LINKS, "SELECT from_id, to_id, relation FROM intel_links WHERE intelligence_id = $1 ORDER BY position");
 
@@ -103,7 +107,12 @@ int store_entity_insert(struct db *db, const struct entity_row *e) {
   db_bind_int(st, 10, e->created_at);
   db_bind_text(st, 11, e->created_by);
   bind_opt(st, 12, e->agency_id);
-  return db_run(st);
+  char *folded = xmalloc(strlen(e->label) + 1);
+  text_fold_key(e->label, folded, strlen(e->label) + 1);
+  db_bind_text(st, 13, folded);
+  int rc = db_run(st);
+  free(folded);
+  return rc;
 }
 
 /*
@@ -166,33 +175,39 @@ static void search_row(struct db_stmt *st, json_t *o) {
 
 /*
 ** Entities (of TYPE, when not NULL) whose label contains NEEDLE, ignoring
-** the case of ASCII letters, or whose key is KEY1 or KEY2 (either may be
-** NULL): those by key first, then by label; at most LIMIT, as
+** case and Latin accents alike on both databases (by the folded label), or
+** holding it exactly in another script; or whose key is KEY1 or KEY2 (either
+** may be NULL): those by key first, then by label; at most LIMIT, as
 ** [{"id","type","label"}] in *OUT (new reference).
 */
 int store_entity_search(struct db *db, const char *needle, const char *key1, const char *key2, const char *type,
                         int limit, json_t **out) {
-  /* LIKE's own characters in the text are matched as themselves. */
-  struct buf pat = BUF_INIT;
-  buf_putc(&pat, '%');
+  size_t n = strlen(needle);
+  /* Folded, the text holds only [a-z0-9]: nothing in it is special to LIKE.  Folded to nothing, it is left NULL. */
+  char *folded = xmalloc(n + 1);
+  struct buf fpat = BUF_INIT, rpat = BUF_INIT;
+  if (text_fold_key(needle, folded, n + 1) > 0) buf_printf(&fpat, "%%%s%%", folded);
+  free(folded);
+  /* The text as typed, LIKE's own characters escaped: finds labels in scripts that do not fold. */
+  buf_putc(&rpat, '%');
   for (const char *p = needle; *p; p++) {
-    char c = *p;
-    if (c == '%' || c == '_' || c == '\\') buf_putc(&pat, '\\');
-    buf_putc(&pat, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&rpat, '\\');
+    buf_putc(&rpat, *p);
   }
-  buf_putc(&pat, '%');
+  buf_putc(&rpat, '%');
+  int rc = DB_ERROR;
   struct db_stmt *st = db_prepare(db, &Q_E_SEARCH);
-  if (!st) {
-    buf_free(&pat);
-    return DB_ERROR;
+  if (st) {
+    bind_opt(st, 1, fpat.len ? buf_cstr(&fpat) : NULL);
+    bind_opt(st, 2, key1);
+    bind_opt(st, 3, key2);
+    bind_opt(st, 4, type);
+    db_bind_int(st, 5, limit);
+    db_bind_text(st, 6, buf_cstr(&rpat));
+    rc = store_rows_json(st, search_row, out);
   }
-  db_bind_text(st, 1, buf_cstr(&pat));
-  bind_opt(st, 2, key1);
-  bind_opt(st, 3, key2);
-  bind_opt(st, 4, type);
-  db_bind_int(st, 5, limit);
-  int rc = store_rows_json(st, search_row, out);
-  buf_free(&pat);
+  buf_free(&fpat);
+  buf_free(&rpat);
   return rc;
 }
 

@@ -821,6 +821,7 @@ void web_entity_new(struct req *r) {
   int rc;
   if (ferr_any(&errs)) {
     entity_check_rest(t, in, &errs);
+    svc_intel_refused(r, "entity.create", "entity", &errs);
     rc = SVC_INVALID;
   } else {
     rc = svc_entity_create(r, in, &errs, &out, &existed);
@@ -1356,6 +1357,12 @@ void web_intel_new(struct req *r) {
     struct grading g;
     grading_parse(in, &g, &errs);
     if (!summary || text_is_blank(summary)) ferr_add(&errs, "summary", "is required");
+    struct field_errors all;
+    ferr_init(&all);
+    json_object_update(all.fields, errs.fields);
+    json_object_update(all.fields, pre.fields);
+    svc_intel_refused(r, "intel.create", "intelligence", &all);
+    ferr_free(&all);
     rc = SVC_INVALID;
   } else {
     rc = svc_intel_create(r, in, &errs, &out);

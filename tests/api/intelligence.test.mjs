@@ -242,9 +242,9 @@ test('search by label (any case) or by a registration or number however written;
   assert.deepEqual(r.json.results.map((x) => x.id), [ph.id], 'the number written another way');
   r = await as.police.get('/api/v1/entities?q=zzzznothing');
   assert.deepEqual(r.json.results, []);
-  r = await as.police.get(`/api/v1/entities?q=${encodeURIComponent('100%_')}`);
+  r = await as.police.get(`/api/v1/entities?q=${encodeURIComponent('%_')}`);
   assert.equal(r.status, 200, 'LIKE characters are searched for as themselves');
-  assert.deepEqual(r.json.results, []);
+  assert.deepEqual(r.json.results, [], 'not as wildcards matching every label');
   for (const [path, field] of [['/api/v1/entities?q=a', 'q'], ['/api/v1/entities', 'q'], ['/api/v1/entities?q=leon&type=boat', 'type']]) {
     const bad = await as.police.get(path);
     assert.equal(bad.status, 422, `${path}: ${bad.describe()}`);
@@ -253,6 +253,63 @@ test('search by label (any case) or by a registration or number however written;
   const searches = await auditSince(seq, 'entity.search');
   assert.equal(searches.length, 6, 'each search audited');
   for (const s of searches) assert.doesNotMatch(s.details, /leon|lm64|7700/i, 'never the search text');
+});
+
+test('search ignores case and accents of Latin letters alike on both databases, and finds other scripts as typed', async () => {
+  const pl = await entity(as.police, person({ first_name: 'Łukasz', last_name: 'Wójcik' }));
+  const ar = await entity(as.police, person({ first_name: 'خالد', last_name: 'ميرزا' }));
+  for (const q of ['lukasz', 'ŁUKASZ', 'WOJCIK', 'łukasz wójcik', 'Lukasz Wojcik']) {
+    const r = await as.police.get(`/api/v1/entities?q=${encodeURIComponent(q)}&type=person`);
+    assert.equal(r.status, 200, r.describe());
+    assert.ok(r.json.results.some((x) => x.id === pl.id), `${q} finds ${pl.label}`);
+  }
+  const r = await as.police.get(`/api/v1/entities?q=${encodeURIComponent('ميرزا')}&type=person`);
+  assert.deepEqual(r.json.results.map((x) => x.id), [ar.id], 'a name in Arabic script, as typed');
+});
+
+test('places at one postcode: the same name however written is one place; names in other scripts stay apart', async () => {
+  const place = (name) => ({ type: 'location', name, kind: 'takeaway', postcode: 'HF9 9ZZ' });
+  const a = await as.police.post('/api/v1/entities', place('Café Rose'));
+  assert.equal(a.status, 201, a.describe());
+  const again = await as.cse.post('/api/v1/entities', place('CAFE  ROSE'));
+  assert.equal(again.status, 200, again.describe());
+  assert.equal(again.json.id, a.json.id, 'case, accents and spaces aside, the same place');
+  const ar1 = await as.police.post('/api/v1/entities', place('مطعم الوردة'));
+  assert.equal(ar1.status, 201, ar1.describe());
+  const ar2 = await as.police.post('/api/v1/entities', place('مطعم النخلة'));
+  assert.equal(ar2.status, 201, 'another name in the same script is another place');
+  assert.notEqual(ar2.json.id, ar1.json.id);
+  const ar3 = await as.cse.post('/api/v1/entities', place('مطعم الوردة'));
+  assert.equal(ar3.status, 200, 'the same name in Arabic script is the one place');
+  assert.equal(ar3.json.id, ar1.json.id);
+});
+
+test('a form refused before the use case can run is audited as the use case audits its refusals', async () => {
+  const seq = await lastSeq();
+  const before = await counts();
+  let r = await as.police.request('POST', '/entities/new', {
+    form: {
+      type: 'person', first_name: 'Datey', last_name: 'Mistake', 'date_of_birth-day': '31', 'date_of_birth-month': '2',
+      'date_of_birth-year': '1990', gender: 'male', ethnicity_self: 'not_known', ethnicity_observed: 'not_known',
+      nationality: 'not_known',
+    },
+  });
+  assert.equal(r.status, 422, r.describe());
+  let rows = await auditSince(seq, 'entity.create');
+  assert.equal(rows.length, 1, 'the refusal audited');
+  assert.equal(rows[0].outcome, 'invalid');
+  assert.match(rows[0].details, /date_of_birth/);
+  assert.doesNotMatch(rows[0].details, /Datey|Mistake/, 'never the values');
+  r = await as.police.request('POST', '/intelligence/new', {
+    form: { summary: 'Seen at the park', source_evaluation: '1', intelligence_assessment: 'B', handling_code: 'P', 'occurred_at-day': '40', 'occurred_at-month': '1', 'occurred_at-year': '2026' },
+  });
+  assert.equal(r.status, 422, r.describe());
+  rows = await auditSince(seq, 'intel.create');
+  assert.equal(rows.length, 1, 'the refusal audited');
+  assert.equal(rows[0].outcome, 'invalid');
+  assert.match(rows[0].details, /occurred_at/);
+  assert.doesNotMatch(rows[0].details, /park/, 'never the summary');
+  assert.deepEqual(await counts(), before, 'nothing written');
 });
 
 /** An item body graded 1B P (3x5x2) with LINKS. */

@@ -202,6 +202,7 @@ test('a child merged into another is read as the record kept', async () => {
   const man = await personAs(as.mash, 'Max Merge');
   const woman = await personAs(as.mash, 'Mia Merge');
   await intelAs(as.mash, [[man, 'contacted', merged], [woman, 'contacted', kept]]);
+  const onlyMerged = await intelAs(as.mash, [[man, 'suspected_of_exploiting', merged]]);
   await sh.exec(`UPDATE children SET merged_into = '${kept.id}' WHERE id = '${merged.id}'`);
   const r = await as.mash.get(`/api/v1/network?around=${man.id}&depth=2`);
   assert.equal(r.status, 200, r.describe());
@@ -217,6 +218,16 @@ test('a child merged into another is read as the record kept', async () => {
   });
   assert.equal(r2.status, 422, r2.describe());
   assert.match(r2.json.error.fields['links[0].to'], new RegExp(`merged into ${kept.id}`));
+  // Merged again: what linked the first record is still found about the last one kept, as the network reads it.
+  const last = (await as.sw.post('/api/v1/children', childBody())).json;
+  await sh.exec(`UPDATE children SET merged_into = '${last.id}' WHERE id = '${kept.id}'`);
+  const about = await as.mash.get(`/api/v1/intelligence?about=${last.id}`);
+  assert.equal(about.status, 200, about.describe());
+  assert.equal(about.json.items.length, 2, JSON.stringify(about.json.items.map((i) => i.links)));
+  assert.ok(about.json.items.some((i) => i.id === onlyMerged.id), 'the item linking only the record merged two steps back');
+  const net = await as.mash.get(`/api/v1/network?around=${last.id}&depth=1`);
+  assert.equal(net.status, 200, net.describe());
+  assert.equal(node(net.json, last.id).degree, 2);
 });
 
 test('around and depth are checked: 422 naming the parameter', async () => {

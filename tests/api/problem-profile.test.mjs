@@ -297,7 +297,7 @@ test('an event on `to` counts, one the day after does not, and each day stands a
   assert.deepEqual(after.referrals.by_month, [{ month: `${Y}-06`, received: 1 }]);
   assert.equal(after.missing.episodes, 1);
   assert.equal(after.suspects.people_recorded, 1);
-  assert.deepEqual(after.suspects.by_nationality, { PL: 1 });
+  assert.deepEqual(after.suspects.by_nationality, { PL: 1, not_known: 0 });
   assert.equal(after.completeness.suspects_nationality_recorded_pct, 100);
   assert.equal(after.completeness.suspects_ethnicity_self_recorded_pct, 0);
   assert.deepEqual(after.places.by_kind, { ...ZERO_KINDS, park: 1 });
@@ -328,7 +328,7 @@ test('with nothing to count, percentages are null and the network is still the w
     suspects_ethnicity_observed_recorded_pct: null,
     suspects_nationality_recorded_pct: null,
   });
-  assert.deepEqual(o.suspects.by_nationality, {});
+  assert.deepEqual(o.suspects.by_nationality, { not_known: 0 }, '"not known" listed even when nobody is');
   assert.deepEqual(o.networks, { groups: 2, largest: 5 });
 });
 

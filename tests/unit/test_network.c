@@ -138,6 +138,31 @@ static void test_two_communities(void **state) {
   net_measures_free(&r);
 }
 
+/* net_groups: the same groups, degrees and strengths as net_measure, and no centralities computed. */
+static void test_groups_only(void **state) {
+  (void)state;
+  struct net_edge e[32];
+  int m = two_groups(e);
+  struct net_graph g = {10, m, e};
+  struct net_measures full, groups;
+  assert_int_equal(net_measure(&g, &full), 0);
+  assert_int_equal(net_groups(&g, &groups), 0);
+  assert_int_equal(groups.n, 10);
+  assert_int_equal(groups.communities, full.communities);
+  for (int i = 0; i < 10; i++) {
+    assert_int_equal(groups.community[i], full.community[i]);
+    assert_int_equal(groups.degree[i], full.degree[i]);
+    assert_true(groups.strength[i] == full.strength[i]);
+    assert_true(groups.betweenness[i] == 0 && groups.eigenvector[i] == 0);
+  }
+  assert_true(full.betweenness[3] > 0);
+  net_measures_free(&full);
+  net_measures_free(&groups);
+  struct net_edge bad = {0, 0, 1};
+  struct net_graph malformed = {2, 1, &bad};
+  assert_int_equal(net_groups(&malformed, &groups), -1);
+}
+
 static void test_equal_groups_by_lowest_node(void **state) {
   (void)state;
   /* Two triangles with their nodes interleaved: the group holding node 0 is numbered first. */
@@ -411,7 +436,7 @@ int main(void) {
       cmocka_unit_test(test_equal_groups_by_lowest_node), cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_parallel_edges), cmocka_unit_test(test_empty_and_isolated),
       cmocka_unit_test(test_malformed),      cmocka_unit_test(test_threads),
-      cmocka_unit_test(test_within),
+      cmocka_unit_test(test_within),        cmocka_unit_test(test_groups_only),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@ CREATE TABLE entities (
   type               TEXT NOT NULL
                      CHECK (type IN ('person', 'vehicle', 'phone', 'location', 'online_account')),
   label              TEXT NOT NULL,
+  label_key          TEXT NOT NULL, -- the label folded (text_fold_key): search ignores case and accents alike on both databases
   key                TEXT UNIQUE,
   attrs              TEXT NOT NULL,
   ethnicity_self     TEXT,
