@@ -2,6 +2,7 @@
 ** The home page: where each role starts.  People who work with children's
 ** records can search straight away; the others see what their role is for.
 */
+#include "service/intel.h"
 #include "web/web.h"
 
 /* GET / */
@@ -24,6 +25,17 @@ void web_home(struct req *r) {
       hf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/children/new\">Record a child</a> who is not "
             "yet known to Safehub.</p>");
     }
+  }
+  if (role_in(r->who.role, INTEL_READERS)) {
+    hf(b, "<h2 class=\"govuk-heading-m\"><a class=\"govuk-link\" href=\"/intelligence\">Intelligence</a></h2>"
+          "<p class=\"govuk-body\">Graded intelligence on people, vehicles, phones and places, and the networks it "
+          "shows: <a class=\"govuk-link\" href=\"/network/clusters\">groups in the whole network</a>.</p>");
+  }
+  if (role_in(r->who.role, REPORT_READERS)) {
+    hf(b, "<h2 class=\"govuk-heading-m\"><a class=\"govuk-link\" href=\"/reports/problem-profile\">Problem "
+          "profile</a></h2><p class=\"govuk-body\">The partnership's figures for a period: referrals and how fast "
+          "they were decided, risk, missing episodes, the children of concern, suspects and places, and how completely "
+          "ethnicity and nationality are recorded.</p>");
   }
   if (role_in(r->who.role, ROLES_AUDIT_READERS)) {
     hf(b, "<h2 class=\"govuk-heading-m\"><a class=\"govuk-link\" href=\"/audit\">Audit trail</a></h2>"

@@ -33,7 +33,7 @@ for (const run of runs) {
       await s.signIn(run.user, pass)
       assert.equal(await page.getByTestId('current-user-role').innerText(), 'Manager')
       const nav = page.getByRole('navigation', { name: 'Main' })
-      assert.deepEqual((await nav.getByRole('link').allInnerTexts()).map(x => x.trim()), ['Home', 'My work', 'Referrals', 'Children', 'Risk overview', 'Possible duplicates', 'Audit trail', 'Notifications'])
+      assert.deepEqual((await nav.getByRole('link').allInnerTexts()).map(x => x.trim()), ['Home', 'My work', 'Referrals', 'Children', 'Risk overview', 'Intelligence', 'Problem profile', 'Possible duplicates', 'Audit trail', 'Notifications'])
 
       // The audit page asks for a record id, and says so when it is not one.
       await s.clickAndCheck(nav.getByRole('link', { name: 'Audit trail' }), 'audit')
