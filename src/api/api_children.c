@@ -1,9 +1,12 @@
 /*
 ** Children's records: create, read, update, search.
 */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
 #include "service/service.h"
+#include "util/xalloc.h"
 
 /* POST /api/v1/children */
 void api_children_create(struct req *r) {
@@ -27,13 +30,54 @@ void api_children_get(struct req *r) {
   buf_free(&text);
 }
 
-/* PATCH /api/v1/children/{id} */
+/*
+** The version an If-Match header names: 0 when there is none or it is "*"
+** (any version), -1 when it is not one quoted version ("7"); a weak tag
+** (W/"7") is refused, since a change needs the exact record.
+*/
+static long long if_match_version(const char *h) {
+  if (!h) return 0;
+  while (*h == ' ' || *h == '\t') h++;
+  if (strcmp(h, "*") == 0) return 0;
+  size_t n = strlen(h);
+  while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t')) n--;
+  if (n < 3 || n > 12 || h[0] != '"' || h[n - 1] != '"') return -1;
+  long long v = 0;
+  for (size_t i = 1; i + 1 < n; i++) {
+    if (h[i] < '0' || h[i] > '9') return -1;
+    v = v * 10 + (h[i] - '0');
+  }
+  return v > 0 ? v : -1;
+}
+
+/*
+** PATCH /api/v1/children/{id}.  With If-Match: "VERSION" (the record's
+** "version") the change is made only to that version: 412 when the record
+** has changed since, so a partner system cannot overwrite what it has not
+** seen.  The answer carries the new version as its ETag.
+*/
 void api_children_update(struct req *r) {
+  long long from = if_match_version(req_header(r, "If-Match"));
+  if (from < 0) {
+    resp_error(r, 400, "bad_request", "If-Match must be the record's version in quotes, like \"3\", or *.");
+    return;
+  }
   struct field_errors errs;
   ferr_init(&errs);
   json_t *child = NULL;
-  int rc = svc_child_update(r, req_param(r, 0), r->json, &errs, &child);
-  if (!api_answer_failure(r, rc, &errs)) resp_json(r, 200, child);
+  int rc = svc_child_update_from(r, req_param(r, 0), r->json, from, &errs, &child);
+  if (rc == SVC_CONFLICT && from > 0) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "The record is no longer at version %lld: read it again and make the change to what it "
+                              "holds now.", from);
+    resp_error(r, 412, "precondition_failed", msg);
+  } else if (!api_answer_failure(r, rc, &errs)) {
+    char etag[32];
+    snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(json_object_get(child, "version")));
+    free(r->etag);
+    r->etag = xstrdup(etag);
+    resp_json(r, 200, child);
+  }
   ferr_free(&errs);
 }
 

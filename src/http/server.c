@@ -376,6 +376,7 @@ static void audited(void *arg, bool ok) {
   if (!ok) {
     r->audit_failed = true;
     r->location = (free(r->location), NULL);
+    r->etag = (free(r->etag), NULL);
     resp_error(r, 503, "audit_unavailable",
                "The record of this access could not be saved, so nothing is shown. Please try again.");
   }
@@ -442,6 +443,7 @@ static enum MHD_Result finish(struct app *app, struct MHD_Connection *conn, stru
       r->audit_failed = true;
       undo_unaudited(r);
       r->location = (free(r->location), NULL);
+      r->etag = (free(r->etag), NULL);
       resp_error(r, 503, "audit_unavailable",
                  "The record of this access could not be saved, so nothing is shown. Please try again.");
     }

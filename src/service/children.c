@@ -197,6 +197,7 @@ int svc_child_update_from(struct req *r, const char *id, json_t *patch, long lon
   json_decref(merged);
   if (rc == DB_DONE) {
     db_rollback(db);
+    req_audit(r, "child.update", "child", id, "conflict", NULL);
     return SVC_CONFLICT;
   }
   if (rc != DB_OK) {

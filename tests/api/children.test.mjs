@@ -79,6 +79,34 @@ test('POST creates a child (201, normalised), GET reads it back, and the creator
   assert.equal((await as.social_worker.get(`/api/v1/children/${c.id}`)).status, 404);
 });
 
+test('PATCH with If-Match changes only the version named: 412 and nothing written when the record has moved on', async () => {
+  const c = (await as.social_worker.post('/api/v1/children', childBody())).json;
+  const patch = (body, ifMatch) =>
+    as.social_worker.patch(`/api/v1/children/${c.id}`, body, ifMatch === undefined ? {} : { headers: { 'If-Match': ifMatch } });
+  let r = await patch({ school: 'Holmford High' }, `"${c.version}"`);
+  assert.equal(r.status, 200, r.describe());
+  assert.equal(r.json.version, c.version + 1);
+  assert.equal(r.headers.etag, `"${c.version + 1}"`, 'the new version as the ETag');
+  const before = await childTables();
+  const seq = await sh.scalar('SELECT coalesce(max(seq), 0) AS s FROM audit_log');
+  r = await patch({ school: 'Another School' }, `"${c.version}"`);
+  assert.equal(r.status, 412, r.describe());
+  assert.equal(r.errorCode, 'precondition_failed');
+  assert.deepEqual(await childTables(), before, 'nothing written from an old version');
+  const refused = await sh.query(`SELECT outcome FROM audit_log WHERE seq > ${seq} AND action = 'child.update' AND object_id = '${c.id}'`);
+  assert.deepEqual(refused.map((x) => x.outcome), ['conflict'], 'the refusal audited');
+  for (const bad of ['W/"2"', '2', '"two"', '"0"', '""']) {
+    r = await patch({ school: 'Another School' }, bad);
+    assert.equal(r.status, 400, `${bad}: ${r.describe()}`);
+  }
+  assert.deepEqual(await childTables(), before, 'nothing written by malformed preconditions');
+  r = await patch({ school: 'Any Version School' }, '*');
+  assert.equal(r.status, 200, 'any version');
+  r = await patch({ school: 'No Precondition' });
+  assert.equal(r.status, 200, 'without If-Match, as before');
+  assert.equal(r.json.version, c.version + 3);
+});
+
 test('PATCH changes only the fields given, null clears an optional one, and the version counts', async () => {
   const c = (await as.social_worker.post('/api/v1/children', childBody())).json;
   let r = await as.social_worker.patch(`/api/v1/children/${c.id}`, { school: 'Holmford High', postcode: 'hf1 1aa' });
