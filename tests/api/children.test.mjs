@@ -1,4 +1,4 @@
-// Children's records through the API: create, read, patch and search as the
+// Children's records through the API: create, read, patch (with If-Match) and search as the
 // contract describes; validation that names each bad field; the bad-input
 // statuses (400 malformed or not UTF-8, 413 too large, 415 wrong type, 422
 // invalid, duplicate and undeclared query parameters) with nothing written on
