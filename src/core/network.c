@@ -25,8 +25,28 @@
 
 /* The seed the community search starts from on every call, so results depend only on the graph. */
 #define COMMUNITY_SEED 20140826u
+/*
+** The number of links (with their weights) up to which groups are found by
+** plain modularity; a larger graph raises the resolution in proportion (see
+** community_resolution).
+*/
+#define COMMUNITY_SCALE 1000.0
 
 static pthread_mutex_t IGRAPH_LOCK = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+** The modularity resolution for a graph whose links weigh TOTAL in all.
+** Louvain merges two groups a and b when the links between them exceed
+** resolution * d_a * d_b / 2m (d: the groups' summed degrees, m: TOTAL): at
+** resolution 1 that bar falls as the graph grows (modularity's resolution
+** limit), so the more a partnership records, the larger every group found
+** becomes, whatever the groups are.  Raising the resolution with m keeps the
+** bar at d_a * d_b / 2 COMMUNITY_SCALE, as in a graph of COMMUNITY_SCALE
+** links.  Measured on 1,000 planted groups of 14 with 4% of links between
+** groups: at resolution 1, 303 groups (the largest 126 records); so scaled,
+** about as many groups as were planted, at 42,000 records as at 700.
+*/
+static double community_resolution(double total) { return total > COMMUNITY_SCALE ? total / COMMUNITY_SCALE : 1.0; }
 
 /* An edge with its ends ordered (a < b), for merging parallel edges. */
 struct uedge {
@@ -305,8 +325,11 @@ static int igraph_measures(int n, const struct uedge *u, int k, bool groups_only
     for (int i = 0; i < n; i++) VECTOR(membership)[i] = i;
   } else {
     /* Louvain visits nodes in a random order: the same seed every time gives the same groups. */
+    double total = 0;
+    for (int j = 0; j < k; j++) total += u[j].weight;
     if (igraph_rng_seed(igraph_rng_default(), COMMUNITY_SEED) != IGRAPH_SUCCESS) goto done;
-    if (igraph_community_multilevel(&graph, &weights, 1.0, &membership, NULL, NULL) != IGRAPH_SUCCESS ||
+    if (igraph_community_multilevel(&graph, &weights, community_resolution(total), &membership, NULL, NULL) !=
+            IGRAPH_SUCCESS ||
         igraph_vector_int_size(&membership) != n)
       goto done;
   }

@@ -138,6 +138,70 @@ static void test_two_communities(void **state) {
   net_measures_free(&r);
 }
 
+/* xorshift64: a fixed stream of choices for the planted graphs below. */
+static unsigned long long planted_state;
+static int planted_pick(int n) {
+  planted_state ^= planted_state << 13;
+  planted_state ^= planted_state >> 7;
+  planted_state ^= planted_state << 17;
+  return (int)(planted_state % (unsigned long long)n);
+}
+
+/*
+** GROUPS planted groups of 14 records (each a random tree with as many links
+** again inside it), and 4% more links between records of different groups:
+** how many groups are found and the largest.
+*/
+static void planted(int groups, int *found, int *largest) {
+  const int size = 14;
+  int n = groups * size, m = 0;
+  struct net_edge *e = calloc((size_t)n * 3, sizeof *e);
+  assert_non_null(e);
+  planted_state = 88172645463325252ULL;
+  for (int g = 0; g < groups; g++) {
+    int base = g * size;
+    for (int i = 1; i < size; i++) e[m++] = (struct net_edge){base + i, base + planted_pick(i), 1};
+    for (int k = 0; k < size; k++) {
+      int a = base + planted_pick(size), b = base + planted_pick(size);
+      if (a != b) e[m++] = (struct net_edge){a, b, 1};
+    }
+  }
+  for (int k = 0, bridges = m * 4 / 100; k < bridges; k++) {
+    int a = planted_pick(n), b = planted_pick(n);
+    if (a / size != b / size) e[m++] = (struct net_edge){a, b, 1};
+  }
+  struct net_graph g = {n, m, e};
+  struct net_measures r;
+  assert_int_equal(net_groups(&g, &r), 0);
+  int *members = calloc((size_t)r.communities, sizeof *members);
+  assert_non_null(members);
+  *largest = 0;
+  for (int i = 0; i < n; i++) {
+    if (++members[r.community[i]] > *largest) *largest = members[r.community[i]];
+  }
+  *found = r.communities;
+  free(members);
+  net_measures_free(&r);
+  free(e);
+}
+
+/*
+** Groups do not grow with the graph: modularity alone merged 1,000 planted
+** groups of 14 into 303 (the largest 126 records); found at a resolution
+** raised with the graph, there are about as many as were planted, none much
+** larger than one, in a small graph as in a large one.
+*/
+static void test_groups_keep_their_size(void **state) {
+  (void)state;
+  static const int sizes[] = {50, 1000};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    int found = 0, largest = 0;
+    planted(sizes[i], &found, &largest);
+    assert_true(found >= sizes[i] * 85 / 100 && found <= sizes[i] * 115 / 100);
+    assert_true(largest <= 3 * 14);
+  }
+}
+
 /* net_groups: the same groups, degrees and strengths as net_measure, and no centralities computed. */
 static void test_groups_only(void **state) {
   (void)state;
@@ -437,6 +501,7 @@ int main(void) {
       cmocka_unit_test(test_parallel_edges), cmocka_unit_test(test_empty_and_isolated),
       cmocka_unit_test(test_malformed),      cmocka_unit_test(test_threads),
       cmocka_unit_test(test_within),        cmocka_unit_test(test_groups_only),
+      cmocka_unit_test(test_groups_keep_their_size),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
