@@ -34,6 +34,8 @@ int cli_open(struct cli *c, bool create);
 void cli_close(struct cli *c);
 char *cli_read_secret_stdin(void);
 int cli_field_errors(struct cli *c, struct field_errors *errs);
+int cli_act_as(struct cli *c, const char *username, struct req *req);
+int cli_flush_audit(struct db *db, struct req *reqs, int n);
 
 int cmd_init(int argc, char **argv);
 int cmd_agency(int argc, char **argv);

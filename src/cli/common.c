@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/password.h"
 #include "service/casework.h"
@@ -200,4 +201,55 @@ int cli_field_errors(struct cli *c, struct field_errors *errs) {
   json_t *v;
   json_object_foreach(errs->fields, k, v) cli_error(c->name, "%s %s", k, json_string_value(v));
   return EXIT_REJECTED;
+}
+
+/*
+** Makes REQ act as the user USERNAME, with the command line's settings and
+** database, for running use cases as that user (the demo borough's data is
+** recorded this way).  Returns 0; 1 when there is no such user (nothing
+** said); -1 on failure, having said why.
+*/
+int cli_act_as(struct cli *c, const char *username, struct req *req) {
+  struct user u;
+  int rc = store_user_by_username(c->db, username, &u);
+  if (rc == DB_DONE) return 1;
+  if (rc != DB_ROW) {
+    cli_error("demo", "%s: %s", username, db_error(c->db));
+    return -1;
+  }
+  memset(req, 0, sizeof *req);
+  req->app = &c->app;
+  req->db = c->db;
+  snprintf(req->ip, sizeof req->ip, "local");
+  if (store_principal_for_user(c->db, u.id, &req->who) != DB_ROW) {
+    cli_error("demo", "%s: %s", username, db_error(c->db));
+    return -1;
+  }
+  req->who.kind = AUTH_SYSTEM;
+  snprintf(req->who.stage, sizeof req->who.stage, "full");
+  return 0;
+}
+
+/*
+** Writes the audit entries that use cases queued on the requests REQS[0..N)
+** for reads and refusals (a command has no response to hold them for), one
+** transaction per request, and empties each queue.  Returns DB_OK or the
+** first failure.
+*/
+int cli_flush_audit(struct db *db, struct req *reqs, int n) {
+  int rc = DB_OK;
+  for (int i = 0; i < n; i++) {
+    struct req *r = &reqs[i];
+    if (r->naudit && rc == DB_OK) {
+      rc = db_begin(db);
+      if (rc == DB_OK) rc = audit_append_tx(db, r->audit, r->naudit);
+      if (rc == DB_OK) rc = db_commit(db);
+      if (rc != DB_OK) db_rollback(db);
+    }
+    audit_rows_free(r->audit, r->naudit);
+    free(r->audit);
+    r->audit = NULL;
+    r->naudit = r->capaudit = 0;
+  }
+  return rc;
 }

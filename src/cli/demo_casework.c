@@ -64,26 +64,6 @@ static const char *day_from_today(struct demo *d, int days, char out[ISO_DATE_LE
   return out;
 }
 
-/* Makes REQ act as the demo user USERNAME (the CLI request's settings and database). */
-static int act_as(struct cli *c, const char *username, struct req *req) {
-  struct user u;
-  if (store_user_by_username(c->db, username, &u) != DB_ROW) {
-    cli_error("demo", "casework: the demo user %s is missing", username);
-    return -1;
-  }
-  memset(req, 0, sizeof *req);
-  req->app = &c->app;
-  req->db = c->db;
-  snprintf(req->ip, sizeof req->ip, "local");
-  if (store_principal_for_user(c->db, u.id, &req->who) != DB_ROW) {
-    cli_error("demo", "casework: %s: %s", username, db_error(c->db));
-    return -1;
-  }
-  req->who.kind = AUTH_SYSTEM;
-  snprintf(req->who.stage, sizeof req->who.stage, "full");
-  return 0;
-}
-
 /* Reports a use case that refused the demo's data (a fault in the demo) and counts it. */
 static void check(struct demo *d, int rc, struct field_errors *errs, const char *what) {
   if (rc == SVC_OK) return;
@@ -228,25 +208,6 @@ static void meetings(struct demo *d) {
   ferr_free(&errs);
 }
 
-/* Writes the audit entries the use cases queued for reads or refusals (the command line has no response to hold). */
-static int flush_audit(struct demo *d) {
-  int rc = DB_OK;
-  for (int i = 0; i < 6; i++) {
-    struct req *r = &d->as[i];
-    if (r->naudit && rc == DB_OK) {
-      rc = db_begin(d->c->db);
-      if (rc == DB_OK) rc = audit_append_tx(d->c->db, r->audit, r->naudit);
-      if (rc == DB_OK) rc = db_commit(d->c->db);
-      if (rc != DB_OK) db_rollback(d->c->db);
-    }
-    audit_rows_free(r->audit, r->naudit);
-    free(r->audit);
-    r->audit = NULL;
-    r->naudit = r->capaudit = 0;
-  }
-  return rc;
-}
-
 /*
 ** Loads the demo's casework into the database C has open, after the demo's
 ** agencies, users and children.  SEED fixes which children and the
@@ -259,7 +220,9 @@ int demo_casework(struct cli *c, uint64_t seed) {
   d.rng = (seed ? seed : 1) ^ 0xC2B2AE3D27D4EB4FULL;
   d.now = time_now();
   for (int i = 0; i < 6; i++) {
-    if (act_as(c, ACTORS[i], &d.as[i]) != 0) return EXIT_RUNTIME;
+    int rc = cli_act_as(c, ACTORS[i], &d.as[i]);
+    if (rc > 0) cli_error("demo", "casework: the demo user %s is missing", ACTORS[i]);
+    if (rc != 0) return EXIT_RUNTIME;
   }
   if (store_casework_demo_children(c->db, DEMO_CHILDREN, &d.kids, &d.nkids) != DB_OK) {
     cli_error("demo", "casework: %s", db_error(c->db));
@@ -334,7 +297,7 @@ int demo_casework(struct cli *c, uint64_t seed) {
   support(&d, 7, "therapeutic", "Holmford Therapeutic Service", 10, "referred", "not_known", NULL);
 
   store_free_ids(d.kids, d.nkids);
-  if (flush_audit(&d) != DB_OK) {
+  if (cli_flush_audit(c->db, d.as, 6) != DB_OK) {
     cli_error("demo", "casework: audit: %s", db_error(c->db));
     return EXIT_RUNTIME;
   }

@@ -125,28 +125,6 @@ static const char *const CONDITIONS[] = {
     "For safeguarding use only; not to be used in evidence without the originating officer's agreement.",
 };
 
-/* Makes REQ act as the demo user USERNAME: 0, 1 when there is no such user (nothing done), -1 on failure (said). */
-static int act_as(struct cli *c, const char *username, struct req *req) {
-  struct user u;
-  int rc = store_user_by_username(c->db, username, &u);
-  if (rc == DB_DONE) return 1;
-  if (rc != DB_ROW) {
-    cli_error("demo", "intelligence: %s", db_error(c->db));
-    return -1;
-  }
-  memset(req, 0, sizeof *req);
-  req->app = &c->app;
-  req->db = c->db;
-  snprintf(req->ip, sizeof req->ip, "local");
-  if (store_principal_for_user(c->db, u.id, &req->who) != DB_ROW) {
-    cli_error("demo", "intelligence: %s: %s", username, db_error(c->db));
-    return -1;
-  }
-  req->who.kind = AUTH_SYSTEM;
-  snprintf(req->who.stage, sizeof req->who.stage, "full");
-  return 0;
-}
-
 /* Reports a use case that refused the demo's data (a fault in the demo) and counts it. */
 static void check(struct demo *d, int rc, struct field_errors *errs, const char *what) {
   if (rc == SVC_OK) return;
@@ -436,25 +414,6 @@ static void noise(struct demo *d) {
        links, 100 + pick(d, 200), true);
 }
 
-/* Writes the audit entries the use cases queued for reads or refusals (the command line has no response to hold). */
-static int flush_audit(struct demo *d) {
-  int rc = DB_OK;
-  for (int i = 0; i < ACTORS; i++) {
-    struct req *r = &d->as[i];
-    if (r->naudit && rc == DB_OK) {
-      rc = db_begin(d->c->db);
-      if (rc == DB_OK) rc = audit_append_tx(d->c->db, r->audit, r->naudit);
-      if (rc == DB_OK) rc = db_commit(d->c->db);
-      if (rc != DB_OK) db_rollback(d->c->db);
-    }
-    audit_rows_free(r->audit, r->naudit);
-    free(r->audit);
-    r->audit = NULL;
-    r->naudit = r->capaudit = 0;
-  }
-  return rc;
-}
-
 /*
 ** Loads the demo's intelligence into the database C has open, after the
 ** agencies, users, children and risk assessments.  SEED fixes the choices.
@@ -469,7 +428,7 @@ int demo_intel(struct cli *c, uint64_t seed) {
   d.now = time_now();
   d.phone_serial = pick(&d, 1000);
   for (int i = 0; i < ACTORS; i++) {
-    int rc = act_as(c, ACTOR_NAMES[i], &d.as[i]);
+    int rc = cli_act_as(c, ACTOR_NAMES[i], &d.as[i]);
     if (rc != 0) return rc > 0 ? EXIT_OK : EXIT_RUNTIME;
   }
   /* The children the groups are linked to: some of those at medium or high risk now. */
@@ -494,7 +453,7 @@ int demo_intel(struct cli *c, uint64_t seed) {
   noise(&d);
   db_exec(c->db, db_kind(c->db) == DB_SQLITE ? "PRAGMA synchronous=FULL" : "SET synchronous_commit = on");
   store_free_ids(kids, nkids);
-  int rc = flush_audit(&d);
+  int rc = cli_flush_audit(c->db, d.as, ACTORS);
   if (rc != DB_OK) {
     cli_error("demo", "intelligence: audit: %s", db_error(c->db));
     return EXIT_RUNTIME;
