@@ -12,6 +12,7 @@
 #include "core/codes.h"
 #include "util/text.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 #include "web/web.h"
 
 /* The posted value NAME, or NULL; a repeated name yields NULL. */
@@ -356,6 +357,40 @@ const char *web_time_long(const char *iso, char *out, size_t cap) {
   snprintf(out, cap, "%d %s %d, %02d:%02d:%02d %s", d, MONTHS[m - 1], y, (int)(secs / 3600), (int)(secs / 60 % 60),
            (int)(secs % 60), off ? "BST" : "GMT");
   return out;
+}
+
+/*
+** Writes the UK day of ISO, an instant (YYYY-MM-DDTHH:MM:SSZ) or a date
+** (YYYY-MM-DD), as "3 May 2026" into OUT (CAP bytes) and returns OUT.
+** Anything unparseable is copied as it is.
+*/
+const char *web_day_long(const char *iso, char *out, size_t cap) {
+  int64_t t;
+  if (iso && strlen(iso) == 10) return web_date_long(iso, out, cap);
+  if (!iso || !time_parse_iso(iso, &t)) {
+    snprintf(out, cap, "%s", iso ? iso : "");
+    return out;
+  }
+  char d[ISO_DATE_LEN];
+  date_format(london_today(t), d);
+  return web_date_long(d, out, cap);
+}
+
+/* Writes TEXT escaped, its line breaks kept as <br>. */
+void web_multiline(struct buf *b, const char *text) {
+  if (!text) return;
+  const char *p = text;
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+    char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+    size_t n = strlen(line);
+    if (n && line[n - 1] == '\r') line[n - 1] = '\0';
+    html_escape(b, line);
+    free(line);
+    if (!nl) break;
+    buf_puts(b, "<br>");
+    p = nl + 1;
+  }
 }
 
 /*

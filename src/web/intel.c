@@ -153,36 +153,6 @@ static const char *type_label(const char *type) {
 
 /* ---- small pieces of markup ---- */
 
-/* The day (UK time) of instant or date ISO as "3 May 2026" in OUT. */
-static const char *day_of(const char *iso, char *out, size_t cap) {
-  int64_t t;
-  if (iso && strlen(iso) == 10) return web_date_long(iso, out, cap);
-  if (!iso || !time_parse_iso(iso, &t)) {
-    snprintf(out, cap, "%s", iso ? iso : "");
-    return out;
-  }
-  char d[ISO_DATE_LEN];
-  date_format(london_today(t), d);
-  return web_date_long(d, out, cap);
-}
-
-/* Writes TEXT escaped, its line breaks kept as <br>. */
-static void multiline(struct buf *b, const char *text) {
-  if (!text) return;
-  const char *p = text;
-  for (;;) {
-    const char *nl = strchr(p, '\n');
-    char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-    size_t n = strlen(line);
-    if (n && line[n - 1] == '\r') line[n - 1] = '\0';
-    html_escape(b, line);
-    free(line);
-    if (!nl) break;
-    buf_puts(b, "<br>");
-    p = nl + 1;
-  }
-}
-
 /*
 ** Writes at most MAX bytes of TEXT, escaped, on one line: cut between
 ** characters (never inside one) and, where there is one in the second
@@ -246,7 +216,7 @@ static void conditions_warning(struct buf *b, const char *conditions) {
   hf(b, "<div class=\"govuk-warning-text\" data-testid=\"handling-conditions\"><span class=\"govuk-warning-text__icon\" "
         "aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">"
         "Warning</span>Handling conditions: ");
-  if (conditions && *conditions) multiline(b, conditions);
+  if (conditions && *conditions) web_multiline(b, conditions);
   else hf(b, "conditions apply to this intelligence; ask the agency that recorded it before sharing it.");
   hf(b, "</strong></div>");
 }
@@ -373,7 +343,7 @@ static void item_card(struct buf *b, json_t *it, int level, json_t *agencies) {
     row_html(b, "Links", &v);
   }
   buf_reset(&v);
-  hf(&v, "%s", day_of(js(it, "recorded_at"), day, sizeof day));
+  hf(&v, "%s", web_day_long(js(it, "recorded_at"), day, sizeof day));
   if (js(it, "agency")) hf(&v, " by %s", agency_name(agencies, js(it, "agency")));
   row_html(b, "Recorded", &v);
   buf_free(&v);
@@ -879,7 +849,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
     joined(&v, e, "aliases");
     web_summary_row(b, "Other names", buf_cstr(&v));
     buf_reset(&v);
-    multiline(&v, js(e, "description"));
+    web_multiline(&v, js(e, "description"));
     row_html(b, "Description", &v);
     if (js(e, "date_of_birth")) {
       int64_t days;
@@ -906,7 +876,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
           "<dd class=\"govuk-summary-list__value\" data-testid=\"nationality\">%s</dd></div>",
        js(e, "nationality") ? coded(NATIONALITIES, js(e, "nationality"), text, sizeof text) : "Not recorded");
     buf_reset(&v);
-    multiline(&v, js(e, "address"));
+    web_multiline(&v, js(e, "address"));
     row_html(b, "Address", &v);
     web_summary_row(b, "Postcode", js(e, "postcode"));
   } else if (type && !strcmp(type, "vehicle")) {
@@ -920,7 +890,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
     web_summary_row(b, "Name", js(e, "name"));
     web_summary_row(b, "Kind of place", js(e, "kind") ? code_label(INTEL_LOCATION_KINDS, js(e, "kind")) : NULL);
     buf_reset(&v);
-    multiline(&v, js(e, "address"));
+    web_multiline(&v, js(e, "address"));
     row_html(b, "Address", &v);
     web_summary_row(b, "Postcode", js(e, "postcode"));
   } else if (type && !strcmp(type, "online_account")) {
@@ -928,9 +898,9 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
     web_summary_row(b, "Username or handle", js(e, "handle"));
   }
   buf_reset(&v);
-  multiline(&v, js(e, "notes"));
+  web_multiline(&v, js(e, "notes"));
   row_html(b, "Notes", &v);
-  snprintf(text, sizeof text, "%s%s%s", day_of(js(e, "created_at"), day, sizeof day), js(e, "agency") ? " by " : "",
+  snprintf(text, sizeof text, "%s%s%s", web_day_long(js(e, "created_at"), day, sizeof day), js(e, "agency") ? " by " : "",
            js(e, "agency") ? agency_name(agencies, js(e, "agency")) : "");
   web_summary_row(b, "Recorded", text);
   hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Safehub ID</dt>"
@@ -1404,7 +1374,7 @@ void web_intel_view(struct req *r) {
     return;
   }
   char day[48], title[96], text[300];
-  snprintf(title, sizeof title, "Intelligence recorded %s", day_of(js(it, "recorded_at"), day, sizeof day));
+  snprintf(title, sizeof title, "Intelligence recorded %s", web_day_long(js(it, "recorded_at"), day, sizeof day));
   struct page p;
   page_init(&p, title, "intelligence");
   p.back = "/intelligence";
@@ -1414,7 +1384,7 @@ void web_intel_view(struct req *r) {
   if (item_has_conditions(it)) conditions_warning(b, js(it, "handling_conditions"));
   hf(b, "<h2 class=\"govuk-heading-m\">What was reported</h2><div class=\"govuk-inset-text\" data-testid=\"intel-summary\">"
         "<p class=\"govuk-body\">");
-  multiline(b, js(it, "summary"));
+  web_multiline(b, js(it, "summary"));
   hf(b, "</p></div>");
   hf(b, "<h2 class=\"govuk-heading-m\">Grading</h2><dl class=\"govuk-summary-list\" data-testid=\"intel-grading\">");
   struct grading g;
@@ -1438,12 +1408,12 @@ void web_intel_view(struct req *r) {
                        sizeof cap));
   web_summary_row(b, "Handling code", graded ? text : NULL);
   struct buf v = BUF_INIT;
-  multiline(&v, js(it, "handling_conditions"));
+  web_multiline(&v, js(it, "handling_conditions"));
   if (!v.len) buf_puts(&v, "None");
   row_html(b, "Handling conditions", &v);
   buf_free(&v);
   hf(b, "</dl><h2 class=\"govuk-heading-m\">Recorded</h2><dl class=\"govuk-summary-list\">");
-  web_summary_row(b, "When it happened", js(it, "occurred_at") ? day_of(js(it, "occurred_at"), day, sizeof day) : "Not known");
+  web_summary_row(b, "When it happened", js(it, "occurred_at") ? web_day_long(js(it, "occurred_at"), day, sizeof day) : "Not known");
   char at[64];
   web_summary_row(b, "Recorded", js(it, "recorded_at") ? web_time_long(js(it, "recorded_at"), at, sizeof at) : NULL);
   json_t *agencies = agency_names(r);

@@ -26,35 +26,6 @@
 
 static const char *js(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-/* The day (UK time) of instant ISO as "3 May 2026" in OUT. */
-static const char *day_of(const char *iso, char *out, size_t cap) {
-  int64_t t;
-  if (!iso || !time_parse_iso(iso, &t)) {
-    snprintf(out, cap, "%s", iso ? iso : "");
-    return out;
-  }
-  char d[ISO_DATE_LEN];
-  date_format(london_today(t), d);
-  return web_date_long(d, out, cap);
-}
-
-/* Writes TEXT escaped, its line breaks kept as <br>. */
-static void multiline(struct buf *b, const char *text) {
-  if (!text) return;
-  const char *p = text;
-  for (;;) {
-    const char *nl = strchr(p, '\n');
-    char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-    size_t n = strlen(line);
-    if (n && line[n - 1] == '\r') line[n - 1] = '\0';
-    html_escape(b, line);
-    free(line);
-    if (!nl) break;
-    buf_puts(b, "<br>");
-    p = nl + 1;
-  }
-}
-
 /* The GOV.UK tag colour for level CODE: from green (lowest) to red (highest); grey for a level of an earlier tool. */
 static const char *level_colour(const struct risk_tool *t, const char *code) {
   static const char *const colours[] = {"green", "yellow", "orange", "red"};
@@ -96,8 +67,8 @@ static void history_chart(struct buf *b, const struct risk_tool *t, json_t *hist
   }
   char first[48] = "", last[48] = "";
   if (n) {
-    day_of(js(json_array_get(history, 0), "at"), first, sizeof first);
-    day_of(js(json_array_get(history, n - 1), "at"), last, sizeof last);
+    web_day_long(js(json_array_get(history, 0), "at"), first, sizeof first);
+    web_day_long(js(json_array_get(history, n - 1), "at"), last, sizeof last);
   }
   hf(b, "<svg class=\"app-risk-chart\" data-testid=\"risk-chart\" role=\"img\" aria-labelledby=\"risk-chart-title "
         "risk-chart-desc\" viewBox=\"0 0 %d %d\" width=\"100%%\" font-family=\"arial, sans-serif\" font-size=\"14\">"
@@ -125,7 +96,7 @@ static void history_chart(struct buf *b, const struct risk_tool *t, json_t *hist
     int y = CHART_TOP + ph - (2 * rank + 1) * ph / (2 * levels);
     buf_printf(&pts, "%s%d,%d", i ? " " : "", x, y);
     char day[48];
-    day_of(js(h, "at"), day, sizeof day);
+    web_day_long(js(h, "at"), day, sizeof day);
     hf(&dots, "<circle cx=\"%d\" cy=\"%d\" r=\"6\" fill=\"#1d70b8\" stroke=\"#ffffff\" stroke-width=\"2\"><title>%s: %s "
               "(score %d)</title></circle>",
        x, y, day, js(h, "level_label"), (int)json_integer_value(json_object_get(h, "score")));
@@ -154,7 +125,7 @@ static void history_table(struct buf *b, const struct risk_tool *t, json_t *hist
     char day[48];
     hf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th>"
           "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td><td class=\"govuk-table__cell\">",
-       day_of(js(h, "at"), day, sizeof day), (int)json_integer_value(json_object_get(h, "score")));
+       web_day_long(js(h, "at"), day, sizeof day), (int)json_integer_value(json_object_get(h, "score")));
     level_tag(b, t, js(h, "level"), js(h, "level_label"));
     hf(b, "</td></tr>");
   }
@@ -230,7 +201,7 @@ static void childs_view(struct buf *b, json_t *a) {
   hf(b, "<h2 class=\"govuk-heading-m\">In the child&rsquo;s words</h2>");
   if (words) {
     hf(b, "<blockquote class=\"govuk-inset-text\" data-testid=\"childs-words\"><p class=\"govuk-body\">");
-    multiline(b, words);
+    web_multiline(b, words);
     hf(b, "</p></blockquote>");
   } else {
     hf(b, "<div class=\"govuk-inset-text\" data-testid=\"childs-words\"><p class=\"govuk-body\">The child&rsquo;s view "
@@ -250,7 +221,7 @@ static void long_row(struct buf *b, const char *key, const char *text) {
   hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
         "<dd class=\"govuk-summary-list__value\">",
      key);
-  if (text && *text) multiline(b, text);
+  if (text && *text) web_multiline(b, text);
   else hf(b, "Not recorded");
   hf(b, "</dd></div>");
 }
@@ -293,7 +264,7 @@ static void assessment_summary(struct buf *b, const struct risk_tool *t, json_t 
     } else {
       who(person, sizeof person, cs, "by_name", "by", NULL);
       buf_printf(&text, "%s by %s on %s%s%s", !strcmp(status, "agreed") ? "Agreed" : "Declined", person,
-                 day_of(js(cs, "at"), day, sizeof day), js(cs, "comment") ? ": " : "",
+                 web_day_long(js(cs, "at"), day, sizeof day), js(cs, "comment") ? ": " : "",
                  js(cs, "comment") ? js(cs, "comment") : "");
     }
     long_row(b, "Countersignature of the lower level", buf_cstr(&text));
@@ -308,14 +279,14 @@ static void assessment_summary(struct buf *b, const struct risk_tool *t, json_t 
   char person[300];
   who(person, sizeof person, a, "assessed_by_name", "assessed_by", "agency_name");
   buf_reset(&text);
-  buf_printf(&text, "%s by %s (risk tool version %s)", day_of(js(a, "assessed_at"), day, sizeof day), person,
+  buf_printf(&text, "%s by %s (risk tool version %s)", web_day_long(js(a, "assessed_at"), day, sizeof day), person,
              js(a, "tool_version") ? js(a, "tool_version") : "");
   web_summary_row(b, "Assessed", buf_cstr(&text));
   buf_free(&text);
   if (json_is_true(json_object_get(a, "current"))) {
     hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Review due</dt>"
           "<dd class=\"govuk-summary-list__value\" data-testid=\"risk-review-due\">%s",
-       day_of(js(a, "review_due"), day, sizeof day));
+       web_day_long(js(a, "review_due"), day, sizeof day));
     if (json_is_true(json_object_get(a, "review_overdue"))) {
       hf(b, " ");
       web_tag(b, "Overdue", "red");
@@ -371,7 +342,7 @@ static void indicators_table(struct buf *b, const struct risk_tool *t, json_t *a
           "<td class=\"govuk-table__cell\">",
        js(ind, "label"), group ? group : js(ind, "code"), (int)json_integer_value(json_object_get(ind, "weight")),
        js(ind, "recency_label"), js(ind, "source_agency_name") ? js(ind, "source_agency_name") : "Not recorded");
-    multiline(b, js(ind, "evidence"));
+    web_multiline(b, js(ind, "evidence"));
     hf(b, "</td></tr>");
   }
   hf(b, "</tbody></table>");
@@ -393,7 +364,7 @@ static void assessments_table(struct buf *b, const struct risk_tool *t, json_t *
     hf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\"><a class=\"govuk-link\" "
           "href=\"/children/%u/risk/%u\">%s<span class=\"govuk-visually-hidden\">: open this assessment</span></a></th>"
           "<td class=\"govuk-table__cell\">",
-       child_id, js(a, "id"), day_of(js(a, "assessed_at"), day, sizeof day));
+       child_id, js(a, "id"), web_day_long(js(a, "assessed_at"), day, sizeof day));
     level_tag(b, t, js(a, "level"), js(a, "level_label"));
     hf(b, "</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td><td class=\"govuk-table__cell\">%s</td></tr>",
        (int)json_integer_value(json_object_get(a, "score")), person);
@@ -508,7 +479,7 @@ static json_t *offer_of(json_t *prefill, const char *code) {
 static void prefill_panel(struct buf *b, json_t *prefill) {
   json_t *offers = json_object_get(prefill, "indicators"), *unknown = json_object_get(prefill, "not_in_tool");
   char since[48];
-  day_of(js(prefill, "since"), since, sizeof since);
+  web_day_long(js(prefill, "since"), since, sizeof since);
   hf(b, "<div class=\"govuk-inset-text\" data-testid=\"risk-prefill\"><h3 class=\"govuk-heading-s\">Already recorded since "
         "%s</h3>",
      since);
@@ -1023,7 +994,7 @@ static void assessment_page(struct req *r, struct field_errors *errs, int status
   web_child_identity_bar(&p.identity, child);
   struct buf *b = &p.body;
   hf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Risk assessment of %s</h1>", name,
-     day_of(js(a, "assessed_at"), day, sizeof day));
+     web_day_long(js(a, "assessed_at"), day, sizeof day));
   if (!json_is_true(json_object_get(a, "current")))
     hf(b, "<div class=\"govuk-inset-text\">A newer assessment has been made since this one.</div>");
   childs_view(b, a);
@@ -1141,7 +1112,7 @@ static void overview_list(struct buf *b, const struct risk_tool *t, json_t *rows
       hf(b, " ");
       web_tag(b, "Awaiting countersignature", "purple");
     }
-    hf(b, "</td><td class=\"govuk-table__cell\">%s</td></tr>", day_of(js(row, date_key), day, sizeof day));
+    hf(b, "</td><td class=\"govuk-table__cell\">%s</td></tr>", web_day_long(js(row, date_key), day, sizeof day));
   }
   hf(b, "</tbody></table>");
   if (count > (long long)json_array_size(rows))

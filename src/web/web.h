@@ -74,6 +74,8 @@ void web_button(struct buf *b, const char *text);
 void web_summary_row(struct buf *b, const char *key, const char *value);
 const char *web_date_long(const char *iso, char *out, size_t cap);
 const char *web_time_long(const char *iso, char *out, size_t cap);
+const char *web_day_long(const char *iso, char *out, size_t cap);
+void web_multiline(struct buf *b, const char *text);
 void web_tag(struct buf *b, const char *text, const char *colour);
 void web_humanise(struct field_errors *errs, const struct field_label *labels);
 json_t *form_date(struct req *r, const char *name, struct field_errors *errs, const char *label);
