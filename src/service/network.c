@@ -129,6 +129,41 @@ static int graph_load(struct req *r, struct graph *g) {
   return store_intel_links_each(req_db(r), on_link, g) == DB_OK ? SVC_OK : SVC_ERROR;
 }
 
+/* store_intel_near_links' callback for the last level: a link joining two records already known, else nothing. */
+static void on_link_known(void *ctx, const struct intel_link_row *l) {
+  struct graph *g = ctx;
+  if (json_object_get(g->index, l->from_id) && json_object_get(g->index, l->to_id)) on_link(g, l);
+}
+
+/*
+** Loads into G the links within DEPTH steps of CENTRE (node 0), level by
+** level through the links' indexes, instead of every link the partnership
+** holds: the network around one record costs what its neighbourhood holds,
+** not what the whole network does.  The last level's records are not
+** expanded, but the links among the records known are read.  Expansion also
+** stops once more than NETWORK_NODES_MAX records are known, since the answer
+** is cut there (and so marked truncated).
+*/
+static int graph_load_near(struct req *r, const char *centre, int depth, struct graph *g) {
+  graph_init(g);
+  struct intel_near *nl = NULL;
+  if (store_intel_near_open(req_db(r), &nl) != DB_OK) return SVC_ERROR;
+  node_of(g, centre);
+  int rc = DB_OK;
+  for (int level = 0, done = 0; level <= depth && rc == DB_OK && done < g->n; level++) {
+    int end = g->n; /* this level's records are [done, end) */
+    bool last = level == depth || end > NETWORK_NODES_MAX;
+    const char **ids = xcalloc((size_t)(end - done) + 1, sizeof *ids);
+    for (int k = done; k < end; k++) ids[k - done] = g->ids[k];
+    rc = store_intel_near_links(nl, ids, end - done, last ? on_link_known : on_link, g);
+    free(ids);
+    done = end;
+    if (last) break;
+  }
+  store_intel_near_close(nl);
+  return rc == DB_OK ? SVC_OK : SVC_ERROR;
+}
+
 /*
 ** The subgraph of G induced by the nodes NODES[0..N) (global indexes): its
 ** edges in *EDGES (node indexes local to NODES) and, for each, the index of
@@ -239,7 +274,7 @@ int svc_network_around(struct req *r, const char *id, int depth, json_t **out) {
   int rc = find_centre(r, id, centre, &object_type);
   if (rc != SVC_OK) return rc;
   struct graph g;
-  rc = graph_load(r, &g);
+  rc = graph_load_near(r, centre, depth, &g);
   if (rc != SVC_OK) {
     graph_free(&g);
     return rc;

@@ -76,6 +76,11 @@ int store_intel_list(struct db *db, const char *about, int limit, json_t **out);
 
 /* the network */
 int store_intel_links_each(struct db *db, void (*each)(void *ctx, const struct intel_link_row *l), void *ctx);
+struct intel_near;
+int store_intel_near_open(struct db *db, struct intel_near **out);
+int store_intel_near_links(struct intel_near *nl, const char *const *ids, int n,
+                           void (*each)(void *ctx, const struct intel_link_row *l), void *ctx);
+void store_intel_near_close(struct intel_near *nl);
 int store_intel_node_labels(struct db *db, const char *const *ids, int n,
                             void (*each)(void *ctx, const struct intel_node_row *row), void *ctx);
 

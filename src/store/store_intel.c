@@ -68,6 +68,11 @@ DB_QUERY(Q_ALL_LINKS, "SELECT l.from_id, l.to_id, l.relation, l.intelligence_id,
   "$24, $25, $26, $27, $28, $29, $30, $31, $32)"
 DB_QUERY(Q_E_LABELS, "SELECT id, type, label, location_kind FROM entities WHERE id IN " P32);
 DB_QUERY(Q_C_LABELS, "SELECT id, first_name, last_name FROM children WHERE id IN " P32);
+/* The links naming any of up to LABEL_BATCH records (each placeholder serves both ends). */
+DB_QUERY(Q_NEAR_LINKS, "SELECT l.id, l.from_id, l.to_id, l.relation, l.intelligence_id, i.handling_conditions "
+                       "FROM intel_links l JOIN intelligence i ON i.id = l.intelligence_id "
+                       "WHERE l.from_id IN " P32 " OR l.to_id IN " P32 " "
+                       "ORDER BY l.recorded_at, l.intelligence_id, l.position");
 
 /* How many links to children merged into another are followed to the record kept, at most. */
 #define MERGE_HOPS 16
@@ -453,6 +458,98 @@ int store_intel_links_each(struct db *db, void (*each)(void *ctx, const struct i
     rc = finish(st, rc);
   }
   json_decref(merges);
+  return rc;
+}
+
+/* A loader of the links near some records (see store_intel_near_open). */
+struct intel_near {
+  struct db *db;
+  json_t *merges; /* merged id -> the id it was merged into */
+  json_t *merged; /* kept id -> [ids merged straight into it] */
+  json_t *given;  /* link id -> true, for the links already given */
+};
+
+/*
+** Opens a loader of the links near given records, for the network around
+** one record without reading every link: it reads which children were
+** merged into which once, and gives each link at most once however often it
+** is asked for.  Returns DB_OK with *OUT (close with store_intel_near_close).
+*/
+int store_intel_near_open(struct db *db, struct intel_near **out) {
+  *out = NULL;
+  struct db_stmt *st = db_prepare(db, &Q_MERGES);
+  if (!st) return DB_ERROR;
+  struct intel_near *nl = xcalloc(1, sizeof *nl);
+  nl->db = db;
+  nl->merges = json_object();
+  nl->merged = json_object();
+  nl->given = json_object();
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    const char *id = db_text(st, 0), *into = db_text(st, 1);
+    json_object_set_new(nl->merges, id, json_string(into));
+    json_t *list = json_object_get(nl->merged, into);
+    if (!list) json_object_set_new(nl->merged, into, list = json_array());
+    json_array_append_new(list, json_string(id));
+  }
+  rc = finish(st, rc);
+  if (rc != DB_OK) {
+    store_intel_near_close(nl);
+    return rc;
+  }
+  *out = nl;
+  return DB_OK;
+}
+
+void store_intel_near_close(struct intel_near *nl) {
+  if (!nl) return;
+  json_decref(nl->merges);
+  json_decref(nl->merged);
+  json_decref(nl->given);
+  free(nl);
+}
+
+/* Adds ID and every id merged into it, however many merges back, to the array IDS (MERGE_HOPS deep at most). */
+static void with_merged(struct intel_near *nl, const char *id, json_t *ids, int hops) {
+  json_array_append_new(ids, json_string(id));
+  if (hops >= MERGE_HOPS) return;
+  size_t i;
+  json_t *m;
+  json_array_foreach(json_object_get(nl->merged, id), i, m) with_merged(nl, json_string_value(m), ids, hops + 1);
+}
+
+/*
+** Calls EACH once for every link naming any of the records IDS[0..N) (or a
+** child merged into one of them) that this loader has not given before,
+** oldest first within each batch of ids, each end a merged child given as the
+** record kept (as store_intel_links_each does).  Returns DB_OK or an error.
+*/
+int store_intel_near_links(struct intel_near *nl, const char *const *ids, int n,
+                           void (*each)(void *ctx, const struct intel_link_row *l), void *ctx) {
+  json_t *all = json_array();
+  for (int i = 0; i < n; i++) with_merged(nl, ids[i], all, 0);
+  int rc = DB_OK;
+  size_t total = json_array_size(all);
+  for (size_t start = 0; start < total && rc == DB_OK; start += LABEL_BATCH) {
+    struct db_stmt *st = db_prepare(nl->db, &Q_NEAR_LINKS);
+    if (!st) {
+      rc = DB_ERROR;
+      break;
+    }
+    for (size_t k = 0; k < LABEL_BATCH; k++) {
+      db_bind_text(st, (int)k + 1, start + k < total ? json_string_value(json_array_get(all, start + k)) : NULL);
+    }
+    while ((rc = db_step(st)) == DB_ROW) {
+      const char *link_id = db_text(st, 0);
+      if (json_object_get(nl->given, link_id)) continue;
+      json_object_set_new(nl->given, link_id, json_true());
+      struct intel_link_row l = {kept_of(nl->merges, db_text(st, 1)), kept_of(nl->merges, db_text(st, 2)),
+                                 db_text(st, 3), db_text(st, 4), db_null(st, 5) ? NULL : db_text(st, 5)};
+      each(ctx, &l);
+    }
+    rc = finish(st, rc);
+  }
+  json_decref(all);
   return rc;
 }
 

@@ -230,6 +230,32 @@ test('a child merged into another is read as the record kept', async () => {
   assert.equal(node(net.json, last.id).degree, 2);
 });
 
+test('a record with more links than an answer holds: the nearest 300, marked truncated; links among the last step kept', async () => {
+  const hub = await personAs(as.police, 'Hub Many');
+  const accounts = [];
+  for (let i = 0; i < 305; i++) accounts.push(await entityAs(as.police, { type: 'online_account', platform: 'trunc', handle: `t${i}` }));
+  for (let i = 0; i < accounts.length; i += 100) {
+    await intelAs(as.police, accounts.slice(i, i + 100).map((acc) => [hub, 'uses', acc]));
+  }
+  const [x, y] = accounts;
+  await intelAs(as.police, [[x, 'contacted', y]]);
+  const wide = (await as.police.get(`/api/v1/network?around=${hub.id}&depth=1`)).json;
+  assert.equal(wide.truncated, true);
+  assert.equal(wide.nodes.length, 300);
+  assert.equal(wide.nodes[0].id, hub.id, 'the centre first');
+  // Around one account at one step: the hub and the other account, and the link between those two as well.
+  const near = await as.police.get(`/api/v1/network?around=${x.id}&depth=1`);
+  assert.equal(near.status, 200, near.describe());
+  assert.equal(near.json.truncated, false);
+  assert.deepEqual(near.json.nodes.map((n) => n.id).sort(), [x.id, hub.id, y.id].sort());
+  assert.ok(edge(near.json, hub, y), 'the link between two records one step out is in the answer');
+  assert.equal(near.json.edges.length, 3);
+  // Two steps out from it: every account, so cut at 300 again.
+  const far = (await as.police.get(`/api/v1/network?around=${x.id}&depth=2`)).json;
+  assert.equal(far.truncated, true);
+  assert.equal(far.nodes.length, 300);
+});
+
 test('around and depth are checked: 422 naming the parameter', async () => {
   const p = await personAs(as.police, 'Val Idate');
   const cases = [
