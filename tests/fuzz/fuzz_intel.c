@@ -50,6 +50,19 @@ static bool only(const char *s, const char *set, size_t min, size_t max) {
   return n >= min && n <= max && strspn(s, set) == n;
 }
 
+/*
+** A place's name as its key holds it: folded Latin letters and digits, and
+** letters of other scripts as written (bytes from 0x80, valid UTF-8); no
+** other ASCII (no capitals, spaces or punctuation); not empty.
+*/
+static bool place_name_shape(const char *s) {
+  if (!*s || !utf8_valid(s, strlen(s))) return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) return false;
+  }
+  return true;
+}
+
 #define DIGITS "0123456789"
 #define UPPER_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -134,7 +147,7 @@ static void check_accepted(enum entity_type type, json_t *e) {
     } else {
       CHECK(!has);
     }
-    if (has) CHECK(strncmp(key, "LOC:", 4) == 0 && only(strrchr(key, ':') + 1, "abcdefghijklmnopqrstuvwxyz0123456789", 1, 600));
+    if (has) CHECK(strncmp(key, "LOC:", 4) == 0 && place_name_shape(strrchr(key, ':') + 1));
     break;
   }
   case ENTITY_ACCOUNT: {
