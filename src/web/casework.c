@@ -91,19 +91,6 @@ static void paragraphs(struct buf *b, const char *text) {
   hf(b, "</p>");
 }
 
-/* A link styled as a button (GOV.UK start of a journey). */
-static void button_link(struct buf *b, const char *href, const char *text, bool secondary) {
-  hf(b, "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%r\" data-module=\"govuk-button\">%s</a>",
-     href, secondary ? " govuk-button--secondary" : "", text);
-}
-
-/* A summary row whose value is markup the caller built (already escaped). */
-static void summary_row_html(struct buf *b, const char *key, struct buf *value) {
-  hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
-        "<dd class=\"govuk-summary-list__value\">%r</dd></div>",
-     key, value->len ? buf_cstr(value) : "Not recorded");
-}
-
 /* The long UK form of the ISO instant member K of O, or NULL. */
 static const char *when(json_t *o, const char *k, char *out, size_t cap) {
   return js(o, k) ? web_time_long(js(o, k), out, cap) : NULL;
@@ -340,12 +327,12 @@ static void episode_card(struct req *r, struct buf *b, json_t *e) {
   } else if (status && (!strcmp(status, "completed") || !strcmp(status, "declined"))) {
     hf(&v, " %s", when(iv, "conducted_at", t1, sizeof t1));
   }
-  summary_row_html(b, "Return-home interview", &v);
+  web_summary_row_html(b, "Return-home interview", &v);
   buf_free(&v);
   if (status && !strcmp(status, "completed")) {
     struct buf words = BUF_INIT;
     paragraphs(&words, js(iv, "childs_account"));
-    summary_row_html(b, "In the child's words", &words);
+    web_summary_row_html(b, "In the child's words", &words);
     buf_free(&words);
     web_summary_row(b, "Interviewed by", js(iv, "conducted_by"));
     web_summary_row(b, "Independent of the placement", json_is_true(json_object_get(iv, "independent")) ? "Yes" : "No");
@@ -391,7 +378,7 @@ void web_missing_page(struct req *r) {
   if (may_record_missing(r)) {
     char href[160];
     snprintf(href, sizeof href, "/children/%s/missing-episodes/new", id);
-    button_link(b, href, "Record a missing episode", false);
+    web_button_link(b, href, "Record a missing episode", false);
   }
   json_t *eps = json_object_get(data, "episodes");
   if (json_array_size(eps) == 0) hf(b, "<p class=\"govuk-body\">No missing episode is recorded for this child.</p>");
@@ -791,7 +778,7 @@ static void notes_page(struct req *r, const char *id, struct field_errors *errs,
   if (role_in(r->who.role, WEB_NOTE_WRITERS)) {
     char href[160];
     snprintf(href, sizeof href, "/children/%s/notes/new", id);
-    button_link(b, href, "Add a case note", false);
+    web_button_link(b, href, "Add a case note", false);
   }
   json_t *list = json_object_get(notes, "notes");
   if (json_array_size(list) == 0) hf(b, "<p class=\"govuk-body\">No case note has been written yet.</p>");
@@ -1036,7 +1023,7 @@ void web_meetings_page(struct req *r) {
   hf(b, "<h2 class=\"govuk-heading-m\">Meetings</h2>");
   if (role_in(r->who.role, WEB_MISSING_RECORDERS)) {
     snprintf(href, sizeof href, "/meetings/new?child=%s", id);
-    button_link(b, href, "Record a meeting", false);
+    web_button_link(b, href, "Record a meeting", false);
   }
   json_t *list = json_object_get(meetings, "meetings");
   if (json_array_size(list) == 0) hf(b, "<p class=\"govuk-body\">No strategy discussion or multi-agency CSE meeting is recorded.</p>");
@@ -1052,10 +1039,10 @@ void web_meetings_page(struct req *r) {
     web_summary_row(b, "Held", when(m, "held_at", t, sizeof t));
     struct buf v = BUF_INIT;
     attendee_list(&v, m);
-    summary_row_html(b, "Attended", &v);
+    web_summary_row_html(b, "Attended", &v);
     buf_reset(&v);
     paragraphs(&v, js(m, "decisions"));
-    summary_row_html(b, "Decisions", &v);
+    web_summary_row_html(b, "Decisions", &v);
     buf_reset(&v);
     if (json_array_size(json_object_get(m, "actions"))) {
       hf(&v, "<ul class=\"govuk-list\">");
@@ -1068,7 +1055,7 @@ void web_meetings_page(struct req *r) {
       }
       hf(&v, "</ul>");
     }
-    summary_row_html(b, "Actions", &v);
+    web_summary_row_html(b, "Actions", &v);
     buf_free(&v);
     json_int_t others = json_integer_value(json_object_get(m, "other_children"));
     if (others) {
@@ -1082,7 +1069,7 @@ void web_meetings_page(struct req *r) {
   hf(b, "<h2 class=\"govuk-heading-m\">Support</h2>");
   if (role_in(r->who.role, WEB_CARERS)) {
     snprintf(href, sizeof href, "/children/%s/support/new", id);
-    button_link(b, href, "Refer to a support service", false);
+    web_button_link(b, href, "Refer to a support service", false);
   }
   json_t *refs = json_object_get(support, "referrals");
   if (json_array_size(refs) == 0) {
@@ -1423,14 +1410,14 @@ void web_meeting_view(struct req *r) {
   json_int_t others = json_integer_value(json_object_get(m, "other_children"));
   if (others) hf(&v, "<li>%lld other %s, not shown to you</li>", (long long)others, others == 1 ? "child" : "children");
   hf(&v, "</ul>");
-  summary_row_html(b, "About", &v);
+  web_summary_row_html(b, "About", &v);
   buf_reset(&v);
   web_summary_row(b, "Held", when(m, "held_at", t, sizeof t));
   attendee_list(&v, m);
-  summary_row_html(b, "Attended", &v);
+  web_summary_row_html(b, "Attended", &v);
   buf_reset(&v);
   paragraphs(&v, js(m, "decisions"));
-  summary_row_html(b, "Decisions", &v);
+  web_summary_row_html(b, "Decisions", &v);
   buf_free(&v);
   char by[200];
   snprintf(by, sizeof by, "%s, %s", js(m, "recorded_by") ? js(m, "recorded_by") : "", js(json_object_get(m, "agency"), "name") ? js(json_object_get(m, "agency"), "name") : "");
@@ -1449,7 +1436,7 @@ void web_meeting_view(struct req *r) {
     struct buf st = BUF_INIT;
     hf(&st, "%s ", web_date_long(js(x, "due"), due, sizeof due));
     action_tag(&st, x);
-    summary_row_html(b, "Due by", &st);
+    web_summary_row_html(b, "Due by", &st);
     buf_free(&st);
     bool open = json_is_null(json_object_get(x, "completed_at"));
     if (!open) {
@@ -1600,7 +1587,7 @@ static void support_page(struct req *r, json_t *s, json_t *child, struct field_e
   web_summary_row(b, "Engagement", code_label(SUPPORT_ENGAGEMENT, js(s, "engagement")));
   struct buf v = BUF_INIT;
   paragraphs(&v, js(s, "outcome"));
-  summary_row_html(b, "Outcome", &v);
+  web_summary_row_html(b, "Outcome", &v);
   buf_free(&v);
   char by[200];
   snprintf(by, sizeof by, "%s, %s", js(s, "updated_by") ? js(s, "updated_by") : "", when(s, "updated_at", t, sizeof t));

@@ -411,3 +411,16 @@ void web_humanise(struct field_errors *errs, const struct field_label *labels) {
     json_object_set_new(errs->fields, l->field, json_string(msg));
   }
 }
+
+/* Writes a link styled as a button (GOV.UK start of a journey), secondary when SECONDARY. */
+void web_button_link(struct buf *b, const char *href, const char *text, bool secondary) {
+  hf(b, "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%r\" data-module=\"govuk-button\">%s</a>",
+     href, secondary ? " govuk-button--secondary" : "", text);
+}
+
+/* Writes a summary row whose value is markup the caller built (already escaped); empty shows "Not recorded". */
+void web_summary_row_html(struct buf *b, const char *key, struct buf *value) {
+  hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+        "<dd class=\"govuk-summary-list__value\">%r</dd></div>",
+     key, value->len ? buf_cstr(value) : "Not recorded");
+}

@@ -178,19 +178,6 @@ static void excerpt(struct buf *b, const char *text, size_t max) {
   free(s);
 }
 
-/* A link styled as a button (GOV.UK start of a journey). */
-static void button_link(struct buf *b, const char *href, const char *text, bool secondary) {
-  hf(b, "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%r\" data-module=\"govuk-button\">%s</a>",
-     href, secondary ? " govuk-button--secondary" : "", text);
-}
-
-/* A summary row whose value is markup the caller built (already escaped); empty shows "Not recorded". */
-static void row_html(struct buf *b, const char *key, struct buf *value) {
-  hf(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
-        "<dd class=\"govuk-summary-list__value\">%r</dd></div>",
-     key, value->len ? buf_cstr(value) : "Not recorded");
-}
-
 /*
 ** A link to record ID's page shown as LABEL: an entity's or a child's.  A
 ** restricted child (one the user may not open), a record the service could
@@ -331,21 +318,21 @@ static void item_card(struct buf *b, json_t *it, int level, json_t *agencies) {
   hf(b, "<dl class=\"govuk-summary-list\">");
   struct buf v = BUF_INIT;
   grade_line(&v, it);
-  row_html(b, "Grade", &v);
+  web_summary_row_html(b, "Grade", &v);
   if (strlen(summary) > TITLE_EXCERPT) {
     buf_reset(&v);
     excerpt(&v, summary, CARD_EXCERPT);
-    row_html(b, "Summary", &v);
+    web_summary_row_html(b, "Summary", &v);
   }
   if (json_array_size(json_object_get(it, "links"))) {
     buf_reset(&v);
     links_list(&v, json_object_get(it, "links"));
-    row_html(b, "Links", &v);
+    web_summary_row_html(b, "Links", &v);
   }
   buf_reset(&v);
   hf(&v, "%s", web_day_long(js(it, "recorded_at"), day, sizeof day));
   if (js(it, "agency")) hf(&v, " by %s", agency_name(agencies, js(it, "agency")));
-  row_html(b, "Recorded", &v);
+  web_summary_row_html(b, "Recorded", &v);
   buf_free(&v);
   hf(b, "</dl></div></div>");
 }
@@ -414,8 +401,8 @@ void web_intel_home(struct req *r) {
         "and analysts. Handling conditions are shown wherever an item is.</p>");
   if (role_in(r->who.role, INTEL_RECORDERS)) {
     hf(b, "<div class=\"govuk-button-group\">");
-    button_link(b, "/intelligence/new", "Record intelligence", false);
-    button_link(b, "/entities/new", "Record a person, vehicle, phone, place or account", true);
+    web_button_link(b, "/intelligence/new", "Record intelligence", false);
+    web_button_link(b, "/entities/new", "Record a person, vehicle, phone, place or account", true);
     hf(b, "</div>");
   }
   hf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/network/clusters\">See the groups the network falls "
@@ -850,7 +837,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
     web_summary_row(b, "Other names", buf_cstr(&v));
     buf_reset(&v);
     web_multiline(&v, js(e, "description"));
-    row_html(b, "Description", &v);
+    web_summary_row_html(b, "Description", &v);
     if (js(e, "date_of_birth")) {
       int64_t days;
       web_date_long(js(e, "date_of_birth"), day, sizeof day);
@@ -877,7 +864,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
        js(e, "nationality") ? coded(NATIONALITIES, js(e, "nationality"), text, sizeof text) : "Not recorded");
     buf_reset(&v);
     web_multiline(&v, js(e, "address"));
-    row_html(b, "Address", &v);
+    web_summary_row_html(b, "Address", &v);
     web_summary_row(b, "Postcode", js(e, "postcode"));
   } else if (type && !strcmp(type, "vehicle")) {
     web_summary_row(b, "Registration", js(e, "registration"));
@@ -891,7 +878,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
     web_summary_row(b, "Kind of place", js(e, "kind") ? code_label(INTEL_LOCATION_KINDS, js(e, "kind")) : NULL);
     buf_reset(&v);
     web_multiline(&v, js(e, "address"));
-    row_html(b, "Address", &v);
+    web_summary_row_html(b, "Address", &v);
     web_summary_row(b, "Postcode", js(e, "postcode"));
   } else if (type && !strcmp(type, "online_account")) {
     web_summary_row(b, "Platform", js(e, "platform"));
@@ -899,7 +886,7 @@ static void entity_details(struct buf *b, json_t *e, json_t *agencies) {
   }
   buf_reset(&v);
   web_multiline(&v, js(e, "notes"));
-  row_html(b, "Notes", &v);
+  web_summary_row_html(b, "Notes", &v);
   snprintf(text, sizeof text, "%s%s%s", web_day_long(js(e, "created_at"), day, sizeof day), js(e, "agency") ? " by " : "",
            js(e, "agency") ? agency_name(agencies, js(e, "agency")) : "");
   web_summary_row(b, "Recorded", text);
@@ -1410,7 +1397,7 @@ void web_intel_view(struct req *r) {
   struct buf v = BUF_INIT;
   web_multiline(&v, js(it, "handling_conditions"));
   if (!v.len) buf_puts(&v, "None");
-  row_html(b, "Handling conditions", &v);
+  web_summary_row_html(b, "Handling conditions", &v);
   buf_free(&v);
   hf(b, "</dl><h2 class=\"govuk-heading-m\">Recorded</h2><dl class=\"govuk-summary-list\">");
   web_summary_row(b, "When it happened", js(it, "occurred_at") ? web_day_long(js(it, "occurred_at"), day, sizeof day) : "Not known");
@@ -1828,7 +1815,7 @@ static void cluster_card(struct buf *b, json_t *c) {
     if (kind) hf(&v, " (%s)", kind);
   }
   if (!v.len) buf_puts(&v, "None");
-  row_html(b, "Places used", &v);
+  web_summary_row_html(b, "Places used", &v);
   buf_free(&v);
   hf(b, "</dl>");
   if (json_array_size(key)) {

@@ -108,12 +108,6 @@ static void radios(struct buf *b, const char *name, const char *legend, const ch
   web_radios(b, name, legend, hint, codes, hints, value, errs, false);
 }
 
-/* A link styled as a GOV.UK button. */
-static void button_link(struct buf *b, const char *href, const char *text, bool secondary) {
-  hf(b, "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%r\" data-module=\"govuk-button\">%s</a>",
-     href, secondary ? " govuk-button--secondary" : "", text);
-}
-
 /* ---- the list: the MASH queue, or the referrals a person raised ---- */
 
 static const struct code LIST_STATUSES[] = {
@@ -283,7 +277,7 @@ void web_referrals_list(struct req *r) {
   web_humanise(&errs, labels);
   struct buf *b = &p.body;
   hf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", area ? "MASH queue" : "Your referrals");
-  if (role_in(r->who.role, REFERRAL_RAISERS)) button_link(b, "/referrals/new", "Make a referral", area);
+  if (role_in(r->who.role, REFERRAL_RAISERS)) web_button_link(b, "/referrals/new", "Make a referral", area);
   if (area) {
     static const struct code rags[] = {{"red", "Red"}, {"amber", "Amber"}, {"green", "Green"}, {NULL, NULL}};
     hf(b, "<form method=\"get\" action=\"/referrals\" novalidate>");
@@ -1215,7 +1209,7 @@ void web_child_referrals(struct req *r) {
   if (role_in(r->who.role, REFERRAL_RAISERS)) {
     char href[96];
     snprintf(href, sizeof href, "/referrals/new?child=%s", id);
-    button_link(b, href, "Make a referral about this child", false);
+    web_button_link(b, href, "Make a referral about this child", false);
   }
   json_t *items = json_object_get(list, "referrals");
   if (json_array_size(items) == 0) hf(b, "<p class=\"govuk-body\">No referrals about this child.</p>");

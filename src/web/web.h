@@ -72,6 +72,8 @@ void web_radios_yes_no(struct buf *b, const char *name, const char *legend, cons
                        struct field_errors *errs);
 void web_button(struct buf *b, const char *text);
 void web_summary_row(struct buf *b, const char *key, const char *value);
+void web_summary_row_html(struct buf *b, const char *key, struct buf *value);
+void web_button_link(struct buf *b, const char *href, const char *text, bool secondary);
 const char *web_date_long(const char *iso, char *out, size_t cap);
 const char *web_time_long(const char *iso, char *out, size_t cap);
 const char *web_day_long(const char *iso, char *out, size_t cap);
